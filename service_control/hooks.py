@@ -1,0 +1,60 @@
+app_name = "service_control"
+app_title = "Service Control"
+app_publisher = "service_control contributors"
+app_description = "ISO 9001 customer-service procedures on ERPNext"
+app_email = "service-control@example.com"
+app_license = "MIT"
+required_apps = ["frappe/erpnext"]
+
+export_python_type_annotations = True
+
+# Installation
+# ------------
+before_install = "service_control.setup.install.before_install"
+after_install = "service_control.setup.install.after_install"
+before_migrate = "service_control.setup.install.before_migrate"
+after_migrate = "service_control.setup.install.after_migrate"
+before_uninstall = "service_control.setup.uninstall.before_uninstall"
+
+# Testing
+# -------
+before_tests = "service_control.tests.utils.before_tests"
+
+# Document events on ERPNext / Frappe doctypes
+# --------------------------------------------
+doc_events = {
+	"Holiday List": {
+		"on_update": "service_control.overrides.holiday_list.on_update",
+	},
+}
+
+# Scheduled tasks
+# ---------------
+scheduler_events = {
+	"cron": {
+		# SLA sweep: marks At Risk / Breached and escalates; enqueues itself on the long queue.
+		"*/10 * * * *": ["service_control.service_control.sla.schedule_sweep"],
+	},
+}
+
+# Permissions: portal users see only complaints of their own customer.
+permission_query_conditions = {
+	"Customer Complaint": "service_control.service_control.doctype.customer_complaint.customer_complaint.get_permission_query_conditions",
+}
+has_permission = {
+	"Customer Complaint": "service_control.service_control.doctype.customer_complaint.customer_complaint.has_permission",
+}
+
+# Portal
+# ------
+has_website_permission = {
+	"Customer Complaint": "service_control.service_control.doctype.customer_complaint.customer_complaint.has_website_permission",
+}
+standard_portal_menu_items = [
+	{
+		"title": "Complaints",
+		"route": "/complaints",
+		"reference_doctype": "Customer Complaint",
+		"role": "Customer",
+	},
+]

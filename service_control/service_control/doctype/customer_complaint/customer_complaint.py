@@ -1,0 +1,229 @@
+# Copyright (c) 2026, service_control contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import add_years, get_datetime, getdate, now_datetime
+
+from service_control.core import complaint as rules
+from service_control.service_control import sla
+from service_control.utils import domain_errors, get_settings
+
+#: Fields a user may still change on a Closed / Cancelled complaint without a System Manager.
+BOOKKEEPING_FIELDS = {"modified", "modified_by", "sla_state", "_assign", "_comments", "_liked_by", "_seen"}
+REFERENCE_FIELDS = (("Sales Invoice", "sales_invoice"), ("Delivery Note", "delivery_note"), ("Sales Order", "sales_order"))
+
+
+class CustomerComplaint(Document):
+	def validate(self):
+		now = now_datetime()
+		self.title = self.customer_name or self.customer
+		before = self.get_doc_before_save()
+		old_status = before.status if before else None
+		with domain_errors(title=_("Invalid complaint")):
+			rules.check_closed_edit(old_status, self._changed_fields(before), frappe.get_roles(), self.change_reason)
+			facts = self._facts()
+			rules.validate_fields(facts, now)
+			self._validate_references()
+			self.status = rules.next_status_after_confirmation(self.status, self.satisfaction)
+			facts.status = self.status
+			rules.check_transition(old_status, self.status, facts, frappe.get_roles())
+		self._set_events(old_status, now)
+		self._update_pauses(old_status, now)
+		sla.update_clocks(
+			self,
+			start=self.received_on,
+			urgency=self.urgency,
+			met=self._stage_events(),
+			caps={"First Reply": self.customer_deadline},
+			now=now,
+		)
+
+	def on_update(self):
+		before = self.get_doc_before_save()
+		if self.severity == "Critical" and (not before or before.severity != "Critical"):
+			self._inform_management_representative()
+
+	def on_trash(self):
+		if self.status not in rules.FINAL_STATUSES:
+			frappe.throw(_("Cancel the complaint instead of deleting it: complaint records are kept."))
+		if self.retain_until and getdate(self.retain_until) > getdate():
+			frappe.throw(
+				_("Complaint records are kept until {0} (retention policy).").format(
+					frappe.format(self.retain_until, "Date")
+				)
+			)
+
+	# --------------------------------------------------------------------------------------
+
+	def _changed_fields(self, before) -> list[str]:
+		if not before:
+			return []
+		return [
+			df.fieldname
+			for df in self.meta.fields
+			if df.fieldtype not in ("Table", "Table MultiSelect", "Section Break", "Column Break", "Tab Break")
+			and df.fieldname not in BOOKKEEPING_FIELDS | {"change_reason"}
+			and self.get(df.fieldname) != before.get(df.fieldname)
+		]
+
+	def _facts(self) -> rules.ComplaintFacts:
+		return rules.ComplaintFacts(
+			status=self.status,
+			received_on=get_datetime(self.received_on) if self.received_on else None,
+			customer_deadline=get_datetime(self.customer_deadline) if self.customer_deadline else None,
+			affected_qty=self.affected_qty if self.affected_qty not in (None, "") else None,
+			responsibility=self.responsibility,
+			supplier=self.supplier,
+			investigation_owner=self.investigation_owner,
+			arrangement_plan=self.arrangement_plan,
+			containment_actions=len(self.containment_actions or []),
+			answer_method=self.answer_method,
+			reply=self.reply,
+			replied_on=get_datetime(self.replied_on) if self.replied_on else None,
+			satisfaction=self.satisfaction,
+			satisfaction_comment=self.satisfaction_comment,
+			cancel_reason=self.cancel_reason,
+			reopen_reason=self.change_reason,
+		)
+
+	def _validate_references(self) -> None:
+		for doctype, fieldname in REFERENCE_FIELDS:
+			if self.get(fieldname):
+				rules.check_reference(
+					load_reference(doctype, self.get(fieldname)), self.customer, self.item_code, self.affected_qty
+				)
+		if self.serial_no:
+			item, customer = frappe.db.get_value("Serial No", self.serial_no, ["item_code", "customer"])
+			rules.check_serial_no(self.serial_no, item, customer, self.item_code, self.customer)
+		if self.batch_no and self.item_code:
+			batch_item = frappe.db.get_value("Batch", self.batch_no, "item")
+			if batch_item != self.item_code:
+				frappe.throw(
+					_("Batch {0} is of item {1}, not {2}.").format(self.batch_no, batch_item, self.item_code),
+					exc=frappe.ValidationError,
+				)
+
+	def _set_events(self, old_status: str | None, now) -> None:
+		if old_status and old_status != self.status and old_status == rules.OPEN and not self.first_response_on:
+			self.first_response_on = now
+		if self.replied_on and not self.first_response_on:
+			self.first_response_on = self.replied_on
+		if self.investigation_owner and self.arrangement_plan and not self.arranged_on:
+			self.arranged_on = now
+		if self.status == rules.ANSWERED and not self.replied_by:
+			self.replied_by = frappe.session.user
+		if self.satisfaction and not self.confirmed_on:
+			self.confirmed_on = now
+		if self.status == rules.CLOSED and old_status != rules.CLOSED:
+			self.closed_on, self.closed_by = now, frappe.session.user
+			self.retain_until = add_years(getdate(now), get_settings().retention_years or 3)
+		elif self.status != rules.CLOSED:
+			self.closed_on = self.closed_by = None
+			if self.status != rules.CANCELLED:
+				self.retain_until = None
+		if self.status == rules.CANCELLED and not self.retain_until:
+			self.retain_until = add_years(getdate(now), get_settings().retention_years or 3)
+		if old_status == rules.INVESTIGATING and self.status == rules.ANSWERED:
+			self.satisfaction = self.confirmed_on = None
+
+	def _update_pauses(self, old_status: str | None, now) -> None:
+		"""Waiting for the customer stops the clocks; resuming continues with the time left."""
+		waiting = self.status == rules.AWAITING_CUSTOMER
+		open_pause = next((p for p in self.sla_pauses or [] if not p.resumed_on), None)
+		if waiting and not open_pause:
+			self.append("sla_pauses", {"paused_on": now, "reason": _("Awaiting customer")})
+		elif not waiting and open_pause:
+			open_pause.resumed_on = now
+
+	def _stage_events(self) -> dict:
+		answered = self.status in (rules.ANSWERED, rules.CLOSED)
+		return {
+			"First Reply": self.first_response_on,
+			"Arrangement": self.arranged_on,
+			"Resolution": self.replied_on if answered else None,
+			"Closure": self.closed_on,
+		}
+
+	def _inform_management_representative(self) -> None:
+		from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
+
+		user = get_settings().management_representative
+		if not user:
+			return
+		make_notification_logs(
+			{
+				"subject": _("Critical complaint {0} from {1}").format(self.name, self.customer_name or self.customer),
+				"type": "Alert",
+				"document_type": self.doctype,
+				"document_name": self.name,
+				"from_user": frappe.session.user,
+			},
+			[user],
+		)
+
+
+def load_reference(doctype: str, name: str) -> rules.ReferenceDoc:
+	"""The document with its item quantities, returns against it netted off (one query each)."""
+	customer, docstatus = frappe.db.get_value(doctype, name, ["customer", "docstatus"])
+	item_table = frappe.qb.DocType(f"{doctype} Item")
+	parent = frappe.qb.DocType(doctype)
+	qty = {
+		row[0]: row[1]
+		for row in frappe.qb.from_(item_table)
+		.select(item_table.item_code, frappe.query_builder.functions.Sum(item_table.qty))
+		.where((item_table.parent == name) & (item_table.parenttype == doctype))
+		.groupby(item_table.item_code)
+		.run()
+	}
+	if doctype != "Sales Order":
+		returned = (
+			frappe.qb.from_(item_table)
+			.join(parent)
+			.on(parent.name == item_table.parent)
+			.select(item_table.item_code, frappe.query_builder.functions.Sum(item_table.qty))
+			.where((parent.return_against == name) & (parent.docstatus == 1) & (parent.is_return == 1))
+			.groupby(item_table.item_code)
+			.run()
+		)
+		for item_code, returned_qty in returned:
+			if item_code in qty:
+				qty[item_code] += returned_qty  # return quantities are negative
+	return rules.ReferenceDoc(doctype, name, customer, docstatus, qty)
+
+
+# ------------------------------------------------------------------------------------------
+# Permissions: portal users (role Customer) see the complaints of their own customer only.
+
+
+def get_portal_customers(user: str | None = None) -> list[str]:
+	from erpnext.controllers.website_list_for_contact import get_customers_suppliers
+
+	customers, _suppliers = get_customers_suppliers("Customer Complaint", user or frappe.session.user)
+	return customers or []
+
+
+def _is_portal_user(user: str) -> bool:
+	return frappe.get_cached_value("User", user, "user_type") == "Website User"
+
+
+def get_permission_query_conditions(user: str | None = None) -> str:
+	user = user or frappe.session.user
+	if not _is_portal_user(user):
+		return ""
+	customers = get_portal_customers(user)
+	if not customers:
+		return "1=0"
+	return "`tabCustomer Complaint`.`customer` in ({})".format(", ".join(frappe.db.escape(c) for c in customers))
+
+
+def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
+	user = user or frappe.session.user
+	if not _is_portal_user(user):
+		return True
+	return doc.customer in get_portal_customers(user)
+
+
+def has_website_permission(doc, ptype, user, verbose=False) -> bool:
+	return doc.customer in get_portal_customers(user)

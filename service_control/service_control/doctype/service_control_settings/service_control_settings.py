@@ -1,0 +1,76 @@
+# Copyright (c) 2026, service_control contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe.model.document import Document
+
+from service_control.core import settings as rules
+from service_control.utils import clear_calendar_cache, domain_errors
+
+
+class ServiceControlSettings(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from service_control.service_control.doctype.service_company_defaults.service_company_defaults import (
+			ServiceCompanyDefaults,
+		)
+		from service_control.service_control.doctype.service_escalation_level.service_escalation_level import (
+			ServiceEscalationLevel,
+		)
+		from service_control.service_control.doctype.service_sla_target.service_sla_target import (
+			ServiceSLATarget,
+		)
+		from service_control.service_control.doctype.service_working_hours.service_working_hours import (
+			ServiceWorkingHours,
+		)
+
+		at_risk_percent: DF.Percent
+		company_defaults: DF.Table[ServiceCompanyDefaults]
+		escalation_levels: DF.Table[ServiceEscalationLevel]
+		management_representative: DF.Link | None
+		retention_years: DF.Int
+		sla_targets: DF.Table[ServiceSLATarget]
+		working_hours: DF.Table[ServiceWorkingHours]
+	# end: auto-generated types
+
+	def validate(self):
+		with domain_errors(title=frappe._("Invalid Service Control Settings")):
+			rules.validate_retention_years(self.retention_years)
+			rules.validate_at_risk_percent(self.at_risk_percent)
+			rules.validate_working_hours(self.working_hours)
+			rules.validate_sla_targets(self.sla_targets)
+			rules.validate_escalation_levels(self.escalation_levels)
+			rules.validate_unique_companies(self.company_defaults)
+			accounts, warehouses = self._load_links()
+			for row in self.company_defaults:
+				rules.validate_company_row(row.idx, row, accounts, warehouses)
+
+	def _load_links(self) -> tuple[dict, dict]:
+		"""What the database says of every linked account and warehouse, in two queries."""
+		infos = []
+		for doctype, fields in (
+			("Account", rules.COMPANY_ACCOUNT_FIELDS),
+			("Warehouse", rules.COMPANY_WAREHOUSE_FIELDS),
+		):
+			names = {row.get(f) for row in self.company_defaults for f in fields} - {None, ""}
+			rows = frappe.get_all(
+				doctype,
+				filters={"name": ("in", list(names))},
+				fields=["name", "company", "is_group", "disabled"],
+			)
+			infos.append(
+				{
+					r.name: rules.LinkInfo(r.name, r.company, bool(r.is_group), bool(r.disabled))
+					for r in rows
+				}
+			)
+		return infos[0], infos[1]
+
+	def on_update(self):
+		clear_calendar_cache()

@@ -1,0 +1,410 @@
+"""SLA clocks on Frappe documents: per-save computation, the scheduled sweep and escalation.
+
+Clocks live in the child table Service SLA Clock, shared by every doctype with stages (customer
+complaints, repair requests), so one set-based sweep covers them all. The arithmetic is the
+core's (service_control.core.sla / working_time); this module only loads and stores.
+
+Why not ERPNext's Service Level Agreement: it knows only response and resolution, snaps
+allowances of 24 h or more to the end of a working day, and marks a breach only when someone
+saves the document. Its Holiday List is reused (per company), its Issue Priority is not (the
+procedures have two urgencies, kept as a Select).
+"""
+
+from datetime import datetime, timedelta
+
+import frappe
+from frappe import _
+from frappe.utils import get_datetime, now_datetime
+
+from service_control.core.escalation import EscalationLevel, sweep_rules
+from service_control.core.sla import ClockState, Pause, compute_clock, overall_state
+from service_control.utils import get_clock, get_settings
+
+#: Parent doctypes with SLA clocks, and the field naming who owns the case (escalation level
+#: "Notify Owner"), its severity field (or None) and statuses in which clocks no longer run.
+CLOCK_PARENTS = {
+	"Customer Complaint": {
+		"owner_field": "investigation_owner",
+		"severity_field": "severity",
+		"final_statuses": ("Closed", "Cancelled"),
+	},
+}
+RUNNING_STATES = (ClockState.ON_TRACK.value, ClockState.AT_RISK.value)
+
+
+def get_targets(document_type: str, urgency: str) -> dict[str, tuple[float, str]]:
+	"""{stage: (hours, basis)} for one urgency, from Service Control Settings."""
+	return {
+		row.stage: (row.hours, row.basis)
+		for row in get_settings().sla_targets
+		if row.document_type == document_type and row.urgency == urgency
+	}
+
+
+def get_pauses(doc) -> list[Pause]:
+	return [
+		Pause(get_datetime(p.paused_on), get_datetime(p.resumed_on) if p.resumed_on else None)
+		for p in sorted(doc.get("sla_pauses") or [], key=lambda p: get_datetime(p.paused_on))
+	]
+
+
+def update_clocks(
+	doc,
+	*,
+	start: datetime,
+	urgency: str,
+	met: dict[str, datetime | None],
+	caps: dict[str, datetime | None] | None = None,
+	now: datetime | None = None,
+) -> None:
+	"""Recompute every stage clock of ``doc`` with the core; the same code runs on each save."""
+	now = now or now_datetime()
+	caps = caps or {}
+	pauses = get_pauses(doc)
+	share = (get_settings().at_risk_percent or 75) / 100
+	rows = {row.stage: row for row in doc.get("sla_clocks") or []}
+	for stage, (hours, basis) in get_targets(doc.doctype, urgency).items():
+		result = compute_clock(
+			start=get_datetime(start),
+			allowance=timedelta(hours=hours),
+			clock=get_clock(basis, doc.get("company")),
+			now=now,
+			pauses=pauses,
+			met_on=get_datetime(met.get(stage)) if met.get(stage) else None,
+			at_risk_share=share,
+			cap=get_datetime(caps[stage]) if caps.get(stage) else None,
+		)
+		row = rows.get(stage) or doc.append("sla_clocks", {"stage": stage})
+		row.update(
+			{
+				"start_on": start,
+				"allowance_hours": hours,
+				"basis": basis,
+				"cap_on": caps.get(stage),
+				"company": doc.get("company"),
+				"due_on": result.due_on,
+				"at_risk_on": result.at_risk_on,
+				"met_on": result.met_on,
+				"state": result.state.value,
+			}
+		)
+	doc.sla_state = overall_state([row.state for row in doc.get("sla_clocks") or []])
+
+
+# ------------------------------------------------------------------------------------------
+# Scheduled sweep
+
+
+def schedule_sweep() -> None:
+	"""Cron entry point: run the sweep on the long queue, one job at a time."""
+	frappe.enqueue(
+		"service_control.service_control.sla.run_sweep",
+		queue="long",
+		job_id="service_control:sla_sweep",
+		deduplicate=True,
+	)
+
+
+def run_sweep(now: datetime | None = None) -> dict:
+	"""Mark At Risk / Breached, then escalate: set-based statements on indexed columns.
+
+	Never loads every open document: two UPDATEs move clock states, one UPDATE per parent
+	doctype refreshes the summary, one INSERT IGNORE per escalation rule logs what is due (the
+	log's name is derived from document, stage and level, so a second run or a concurrent worker
+	inserts nothing), and only the log rows claimed by this run are notified. Each clock keeps
+	the highest level logged (``escalated_level``) so later sweeps skip it cheaply; a higher
+	level that fires first (Critical, immediately) supersedes lower ones not yet sent.
+	"""
+	now = now or now_datetime()
+	stats = {"breached": 0, "at_risk": 0, "escalations": 0, "notified": 0}
+	stats["breached"] = _update_states(ClockState.BREACHED.value, RUNNING_STATES, "due_on", now)
+	stats["at_risk"] = _update_states(ClockState.AT_RISK.value, (ClockState.ON_TRACK.value,), "at_risk_on", now)
+	for parenttype in CLOCK_PARENTS:
+		_refresh_parent_state(parenttype)
+	levels = [EscalationLevel.from_row(row) for row in get_settings().escalation_levels]
+	for rule in sweep_rules(levels, now):
+		for parenttype, meta in CLOCK_PARENTS.items():
+			stats["escalations"] += _log_escalations(rule, parenttype, meta, now)
+	stats["notified"] = notify_pending()
+	return stats
+
+
+def _update_states(new_state: str, from_states: tuple[str, ...], column: str, now: datetime) -> int:
+	clock = frappe.qb.DocType("Service SLA Clock")
+	query = (
+		frappe.qb.update(clock)
+		.set(clock.state, new_state)
+		.where(clock.state.isin(from_states))
+		.where(clock[column] <= now)
+	)
+	query.run()
+	return frappe.db._cursor.rowcount if frappe.db._cursor else 0
+
+
+def _refresh_parent_state(parenttype: str) -> None:
+	"""Copy Breached / At Risk up to the parent's list-view column where it is not shown yet."""
+	final = CLOCK_PARENTS[parenttype]["final_statuses"]
+	for state, weaker in (
+		(ClockState.BREACHED.value, ("On Track", "At Risk", "Paused", "", None)),
+		(ClockState.AT_RISK.value, ("On Track", "Paused", "", None)),
+	):
+		frappe.db.sql(
+			f"""
+			update `tab{parenttype}` p
+			join `tabService SLA Clock` k on k.parent = p.name and k.parenttype = %(parenttype)s
+			set p.sla_state = %(state)s
+			where k.state = %(state)s
+				and coalesce(p.sla_state, '') in %(weaker)s
+				and p.status not in %(final)s
+			""",
+			{"parenttype": parenttype, "state": state, "weaker": tuple(w or "" for w in weaker), "final": final},
+		)
+
+
+def _log_escalations(rule, parenttype: str, meta: dict, now: datetime) -> int:
+	severity = meta["severity_field"]
+	if rule.critical_only and not severity:
+		return 0
+	critical = f"and p.`{severity}` = 'Critical'" if rule.critical_only else ""
+	frappe.db.sql(
+		f"""
+		insert ignore into `tabService Escalation Log`
+			(name, creation, modified, owner, modified_by, docstatus,
+			reference_doctype, reference_name, stage, level, `trigger`, status)
+		select md5(concat_ws('|', k.parenttype, k.parent, k.stage, %(level)s)), %(now)s, %(now)s,
+			'Administrator', 'Administrator', 0,
+			k.parenttype, k.parent, k.stage, %(level)s, %(trigger)s, 'Pending'
+		from `tabService SLA Clock` k
+		join `tab{parenttype}` p on p.name = k.parent
+		where k.parenttype = %(parenttype)s
+			and k.state in %(states)s
+			and k.`{rule.column}` <= %(cutoff)s
+			and coalesce(k.escalated_level, 0) < %(level)s
+			and p.status not in %(final)s
+			{critical}
+		""",
+		{
+			"level": rule.level.level,
+			"trigger": rule.level.trigger,
+			"now": now,
+			"parenttype": parenttype,
+			"states": rule.states,
+			"cutoff": rule.cutoff,
+			"final": meta["final_statuses"],
+		},
+	)
+	inserted = frappe.db._cursor.rowcount if frappe.db._cursor else 0
+	# A higher level supersedes lower ones that have not fired yet (see the module docstring).
+	frappe.db.sql(
+		f"""
+		update `tabService SLA Clock` k
+		join `tab{parenttype}` p on p.name = k.parent
+		set k.escalated_level = %(level)s
+		where k.parenttype = %(parenttype)s
+			and k.state in %(states)s
+			and k.`{rule.column}` <= %(cutoff)s
+			and coalesce(k.escalated_level, 0) < %(level)s
+			and p.status not in %(final)s
+			{critical}
+		""",
+		{
+			"level": rule.level.level,
+			"parenttype": parenttype,
+			"states": rule.states,
+			"cutoff": rule.cutoff,
+			"final": meta["final_statuses"],
+		},
+	)
+	return inserted
+
+
+def notify_pending(limit: int = 500) -> int:
+	"""Notify the log rows this run claims; each row is sent once, failures are logged."""
+	claim = frappe.generate_hash(length=12)
+	frappe.db.sql(
+		"""update `tabService Escalation Log` set status = 'Sending', claim = %s
+		where status = 'Pending' limit %s""",
+		(claim, limit),
+	)
+	rows = frappe.get_all(
+		"Service Escalation Log",
+		filters={"claim": claim, "status": "Sending"},
+		fields=["name", "reference_doctype", "reference_name", "stage", "level", "trigger"],
+	)
+	levels = {row.level: row for row in get_settings().escalation_levels}
+	sent = 0
+	for row in rows:
+		frappe.db.savepoint("sc_escalation")
+		try:
+			recipients = _recipients(row, levels.get(row.level))
+			_notify(row, recipients)
+			frappe.db.set_value(
+				"Service Escalation Log",
+				row.name,
+				{"status": "Sent", "recipients": "\n".join(recipients), "notified_on": now_datetime()},
+				update_modified=False,
+			)
+			sent += 1
+		except Exception:
+			frappe.db.rollback(save_point="sc_escalation")
+			frappe.db.set_value(
+				"Service Escalation Log", row.name, {"status": "Failed", "error": frappe.get_traceback()[-1000:]}
+			)
+			frappe.log_error(
+				title=_("SLA escalation failed"),
+				reference_doctype=row.reference_doctype,
+				reference_name=row.reference_name,
+			)
+		if not frappe.flags.in_test:
+			# Commit each notification on its own: a later failure never re-sends or loses it.
+			frappe.db.commit()  # nosemgrep
+	return sent
+
+
+def _recipients(row, level) -> list[str]:
+	users = []
+	if level and level.notify_owner:
+		meta = CLOCK_PARENTS.get(row.reference_doctype, {})
+		owner, creator = frappe.db.get_value(
+			row.reference_doctype, row.reference_name, [meta.get("owner_field") or "owner", "owner"]
+		)
+		users.append(owner or creator)
+	if level and level.role:
+		users += get_enabled_users_with_role(level.role)
+	return sorted({u for u in users if u and u not in ("Administrator", "Guest")})
+
+
+def get_enabled_users_with_role(role: str) -> list[str]:
+	user, has_role = frappe.qb.DocType("User"), frappe.qb.DocType("Has Role")
+	return (
+		frappe.qb.from_(user)
+		.join(has_role)
+		.on(has_role.parent == user.name)
+		.select(user.name)
+		.distinct()
+		.where((has_role.role == role) & (has_role.parenttype == "User") & (user.enabled == 1))
+		.where(user.user_type == "System User")
+		.run(pluck=True)
+	)
+
+
+def _notify(row, recipients: list[str]) -> None:
+	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
+	from frappe.desk.form.assign_to import add as assign
+
+	if not recipients:
+		return
+	subject = _("SLA {0}: {1} {2}, stage {3} (escalation level {4})").format(
+		_(row.trigger), _(row.reference_doctype), row.reference_name, _(row.stage), row.level
+	)
+	assign(
+		{
+			"assign_to": recipients,
+			"doctype": row.reference_doctype,
+			"name": row.reference_name,
+			"description": subject,
+			"notify": 1,
+		},
+		ignore_permissions=True,
+	)
+	make_notification_logs(
+		{
+			"subject": subject,
+			"type": "Alert",
+			"document_type": row.reference_doctype,
+			"document_name": row.reference_name,
+			"from_user": "Administrator",
+		},
+		recipients,
+	)
+
+
+# ------------------------------------------------------------------------------------------
+# Recompute after a calendar change
+
+
+def companies_using(holiday_list: str | None) -> list[str]:
+	if not holiday_list:
+		return frappe.get_all("Company", pluck="name")
+	from service_control.utils import get_holiday_list
+
+	return [c for c in frappe.get_all("Company", pluck="name") if get_holiday_list(c) == holiday_list]
+
+
+def recompute_open_clocks(holiday_list: str | None = None, batch_size: int = 5000, now: datetime | None = None) -> int:
+	"""Move the deadlines of running working-hour clocks after a calendar change.
+
+	Reads clocks in keyset batches (no OFFSET), computes with the core and writes each batch
+	back in one UPDATE; reports progress to the desk. Calendar-hour clocks do not move.
+	"""
+	now = now or now_datetime()
+	share = (get_settings().at_risk_percent or 75) / 100
+	companies = companies_using(holiday_list)
+	total = frappe.db.count(
+		"Service SLA Clock", {"met_on": ("is", "not set"), "basis": "Working Hours", "company": ("in", companies)}
+	) if companies else 0
+	done, last = 0, ""
+	while companies:
+		rows = frappe.db.sql(
+			"""select name, parent, parenttype, company, start_on, allowance_hours, cap_on
+			from `tabService SLA Clock`
+			where met_on is null and basis = 'Working Hours' and company in %(companies)s and name > %(last)s
+			order by name limit %(limit)s""",
+			{"companies": companies, "last": last, "limit": batch_size},
+			as_dict=True,
+		)
+		if not rows:
+			break
+		last = rows[-1].name
+		pauses = _pauses_by_parent({(r.parenttype, r.parent) for r in rows})
+		updates = {}
+		for r in rows:
+			result = compute_clock(
+				start=r.start_on,
+				allowance=timedelta(hours=r.allowance_hours),
+				clock=get_clock("Working Hours", r.company),
+				now=now,
+				pauses=pauses.get((r.parenttype, r.parent), ()),
+				at_risk_share=share,
+				cap=r.cap_on,
+			)
+			updates[r.name] = (result.due_on, result.at_risk_on, result.state.value)
+		_write_clock_batch(updates)
+		done += len(rows)
+		frappe.publish_progress(done * 100 / (total or 1), title=_("Recomputing SLA deadlines"), description=f"{done}/{total}")
+	return done
+
+
+def _pauses_by_parent(parents: set[tuple[str, str]]) -> dict[tuple[str, str], list[Pause]]:
+	out: dict[tuple[str, str], list[Pause]] = {}
+	by_type: dict[str, list[str]] = {}
+	for parenttype, parent in parents:
+		by_type.setdefault(parenttype, []).append(parent)
+	for parenttype, names in by_type.items():
+		for p in frappe.get_all(
+			"Service SLA Pause",
+			filters={"parenttype": parenttype, "parent": ("in", names)},
+			fields=["parent", "paused_on", "resumed_on"],
+			order_by="paused_on",
+		):
+			out.setdefault((parenttype, p.parent), []).append(Pause(p.paused_on, p.resumed_on))
+	return out
+
+
+def _write_clock_batch(updates: dict[str, tuple]) -> None:
+	"""One UPDATE ... CASE per batch instead of one statement per clock."""
+	if not updates:
+		return
+	names = list(updates)
+	cases = {col: [] for col in ("due_on", "at_risk_on", "state")}
+	values = {col: [] for col in cases}
+	for name in names:
+		for i, col in enumerate(cases):
+			cases[col].append("when %s then %s")
+			values[col] += [name, updates[name][i]]
+	set_sql = ", ".join(f"`{col}` = case name {' '.join(parts)} end" for col, parts in cases.items())
+	params = [v for col in cases for v in values[col]] + names
+	frappe.db.sql(
+		f"update `tabService SLA Clock` set {set_sql} where name in ({', '.join(['%s'] * len(names))})",
+		params,
+	)

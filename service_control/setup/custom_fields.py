@@ -1,0 +1,29 @@
+"""Custom fields on ERPNext doctypes, declared as data (create_custom_fields is idempotent)."""
+
+import frappe
+from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+
+CUSTOM_FIELDS = {
+	"Customer": [
+		{
+			"fieldname": "sc_key_customer",
+			"label": "Key Customer",
+			"fieldtype": "Check",
+			"insert_after": "customer_group",
+			"description": "Key customers get the periodic satisfaction surveys and a yearly visit.",
+		},
+	],
+}
+
+
+def sync() -> None:
+	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True, update=True)
+
+
+def delete() -> None:
+	for doctype, fields in CUSTOM_FIELDS.items():
+		for df in fields:
+			name = frappe.db.get_value("Custom Field", {"dt": doctype, "fieldname": df["fieldname"]})
+			if name:
+				frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
+		frappe.clear_cache(doctype=doctype)

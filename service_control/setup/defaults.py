@@ -1,0 +1,69 @@
+"""Default records and policy, created only where missing so an administrator's edits survive."""
+
+import frappe
+
+from service_control.core.settings import DEFAULT_COMPLAINT_TARGETS, DEFAULT_WORKING_HOURS
+
+ROOT_CATEGORY = "All Complaint Categories"
+CATEGORIES = (
+	"Product Quality",
+	"Delivery",
+	"Packaging",
+	"Documentation",
+	"Service Attitude",
+	"Billing",
+)
+
+DEFAULT_ESCALATION_LEVELS = (
+	{"level": 1, "trigger": "At Risk", "delay_hours": 0, "notify_owner": 1},
+	{"level": 2, "trigger": "Breached", "delay_hours": 0, "role": "Quality Manager"},
+	{"level": 3, "trigger": "Breached", "delay_hours": 24, "role": "General Manager", "immediate_for_critical": 1},
+)
+
+
+def create_complaint_categories() -> None:
+	if not frappe.db.exists("Complaint Category", ROOT_CATEGORY):
+		frappe.get_doc(
+			{"doctype": "Complaint Category", "category_name": ROOT_CATEGORY, "is_group": 1}
+		).insert(ignore_permissions=True)
+	for name in CATEGORIES:
+		if not frappe.db.exists("Complaint Category", name):
+			frappe.get_doc(
+				{"doctype": "Complaint Category", "category_name": name, "parent_complaint_category": ROOT_CATEGORY}
+			).insert(ignore_permissions=True)
+
+
+def set_default_settings() -> None:
+	"""Fill an empty Service Control Settings with the procedures' policy (only once)."""
+	settings = frappe.get_single("Service Control Settings")
+	changed = False
+	if not settings.working_hours:
+		for weekday, start, end in DEFAULT_WORKING_HOURS:
+			settings.append("working_hours", {"weekday": weekday, "from_time": str(start), "to_time": str(end)})
+		changed = True
+	if not settings.sla_targets:
+		for urgency, stage, hours in DEFAULT_COMPLAINT_TARGETS:
+			settings.append(
+				"sla_targets",
+				{
+					"document_type": "Customer Complaint",
+					"urgency": urgency,
+					"stage": stage,
+					"hours": hours,
+					"basis": "Calendar Hours",
+				},
+			)
+		changed = True
+	if not settings.escalation_levels:
+		for row in DEFAULT_ESCALATION_LEVELS:
+			settings.append("escalation_levels", row)
+		changed = True
+	if not settings.retention_years:
+		settings.retention_years = 3
+		changed = True
+	if not settings.at_risk_percent:
+		settings.at_risk_percent = 75
+		changed = True
+	if changed:
+		settings.flags.ignore_permissions = True
+		settings.save()

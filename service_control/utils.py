@@ -1,0 +1,86 @@
+"""Adapters between the frappe-free core and Frappe: errors, settings, calendars."""
+
+from contextlib import contextmanager
+from datetime import date
+
+import frappe
+from frappe import _
+
+from service_control.core import errors as core_errors
+from service_control.core.working_time import CalendarClock, WorkingCalendar
+from service_control.exceptions import (
+	ComplaintValidationError,
+	InvalidTransitionError,
+	ServiceControlValidationError,
+	SettingsValidationError,
+)
+
+_ERROR_MAP = {
+	core_errors.SettingsError: SettingsValidationError,
+	core_errors.TransitionError: InvalidTransitionError,
+	core_errors.ComplaintError: ComplaintValidationError,
+}
+
+
+def throw_domain_error(error: core_errors.DomainError, title: str | None = None):
+	"""Translate a core error's message and raise the matching frappe.ValidationError."""
+	exc = next((v for k, v in _ERROR_MAP.items() if isinstance(error, k)), ServiceControlValidationError)
+	args = [_(a) if isinstance(a, str) else a for a in error.args_]
+	frappe.throw(_(error.message).format(*args), exc=exc, title=title)
+
+
+@contextmanager
+def domain_errors(title: str | None = None):
+	"""``with domain_errors(): core_call(...)`` turns a core error into a translated ValidationError."""
+	try:
+		yield
+	except core_errors.DomainError as e:
+		throw_domain_error(e, title)
+
+
+def get_settings():
+	return frappe.get_cached_doc("Service Control Settings")
+
+
+def get_company_defaults(company: str):
+	"""The Service Company Defaults row of ``company`` (an empty dict when there is none)."""
+	for row in get_settings().company_defaults:
+		if row.company == company:
+			return row
+	return frappe._dict()
+
+
+def get_holiday_list(company: str | None) -> str | None:
+	if not company:
+		return None
+	return get_company_defaults(company).get("holiday_list") or frappe.get_cached_value(
+		"Company", company, "default_holiday_list"
+	)
+
+
+def get_holidays(holiday_list: str | None) -> list[date]:
+	if not holiday_list:
+		return []
+	return frappe.get_all(
+		"Holiday", filters={"parent": holiday_list, "parenttype": "Holiday List"}, pluck="holiday_date"
+	)
+
+
+def get_working_calendar(company: str | None) -> WorkingCalendar:
+	"""Weekly working hours from settings minus the company's holidays; cached per request."""
+	holiday_list = get_holiday_list(company)
+	cache = getattr(frappe.local, "service_control_calendars", None)
+	if cache is None:
+		cache = frappe.local.service_control_calendars = {}
+	if holiday_list not in cache:
+		rows = [(r.weekday, r.from_time, r.to_time) for r in get_settings().working_hours]
+		cache[holiday_list] = WorkingCalendar.from_rows(rows, get_holidays(holiday_list))
+	return cache[holiday_list]
+
+
+def get_clock(basis: str, company: str | None):
+	return get_working_calendar(company) if basis == "Working Hours" else CalendarClock()
+
+
+def clear_calendar_cache() -> None:
+	frappe.local.service_control_calendars = {}

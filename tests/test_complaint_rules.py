@@ -1,0 +1,174 @@
+from datetime import datetime, timedelta
+
+import pytest
+
+from service_control.core import complaint as c
+from service_control.core.errors import ComplaintError, TransitionError
+
+NOW = datetime(2026, 11, 27, 10, 0)
+
+
+def facts(**kw) -> c.ComplaintFacts:
+	base = {"received_on": NOW - timedelta(hours=3), "investigation_owner": "qm@example.com"}
+	base.update(kw)
+	return c.ComplaintFacts(**base)
+
+
+def answered(**kw) -> c.ComplaintFacts:
+	base = {
+		"responsibility": "Customer",
+		"answer_method": "Phone",
+		"reply": "Called back",
+		"replied_on": NOW - timedelta(hours=1),
+	}
+	return facts(**{**base, **kw})
+
+
+@pytest.mark.parametrize(
+	"kw,message",
+	[
+		({"received_on": NOW + timedelta(minutes=1)}, "future"),
+		({"customer_deadline": NOW - timedelta(hours=4)}, "deadline"),
+		({"affected_qty": 0}, "greater than zero"),
+		({"affected_qty": -2}, "greater than zero"),
+		({"responsibility": "Supplier"}, "supplier"),
+		({"satisfaction": "Satisfied"}, "before their confirmation"),
+	],
+)
+def test_field_rules(kw, message):
+	with pytest.raises(ComplaintError, match=message):
+		c.validate_fields(facts(**kw), NOW)
+
+
+def test_valid_fields_pass():
+	c.validate_fields(facts(affected_qty=3, responsibility="Supplier", supplier="ACME"), NOW)
+
+
+def test_new_complaint_starts_open():
+	c.check_transition(None, c.OPEN, facts())
+	with pytest.raises(TransitionError):
+		c.check_transition(None, c.CLOSED, facts())
+
+
+def test_unknown_transition_refused():
+	with pytest.raises(TransitionError, match="cannot go from Open to Answered"):
+		c.check_transition(c.OPEN, c.ANSWERED, answered())
+
+
+def test_investigation_needs_owner():
+	with pytest.raises(TransitionError, match="owner"):
+		c.check_transition(c.OPEN, c.INVESTIGATING, facts(investigation_owner=None))
+	c.check_transition(c.OPEN, c.INVESTIGATING, facts())
+
+
+def test_answer_needs_responsibility_and_reply():
+	with pytest.raises(TransitionError, match="responsibility"):
+		c.check_transition(c.INVESTIGATING, c.ANSWERED, facts())
+	with pytest.raises(TransitionError, match="Record the answer"):
+		c.check_transition(c.INVESTIGATING, c.ANSWERED, facts(responsibility="Customer"))
+	c.check_transition(c.INVESTIGATING, c.ANSWERED, answered())
+
+
+def test_company_responsibility_needs_containment():
+	with pytest.raises(TransitionError, match="containment"):
+		c.check_transition(c.INVESTIGATING, c.ANSWERED, answered(responsibility="Company"))
+	c.check_transition(c.INVESTIGATING, c.ANSWERED, answered(responsibility="Company", containment_actions=1))
+
+
+@pytest.mark.parametrize(
+	"satisfaction,comment,ok",
+	[
+		("Satisfied", None, True),
+		("Partly Satisfied", None, True),
+		("Unreachable", "Phone off for a week", True),
+		("Unreachable", None, False),
+		("Not Satisfied", None, False),
+		(None, None, False),
+	],
+)
+def test_close_needs_confirmation(satisfaction, comment, ok):
+	f = answered(satisfaction=satisfaction, satisfaction_comment=comment)
+	if ok:
+		c.check_transition(c.ANSWERED, c.CLOSED, f)
+	else:
+		with pytest.raises(TransitionError):
+			c.check_transition(c.ANSWERED, c.CLOSED, f)
+
+
+def test_close_without_answer_refused():
+	with pytest.raises(TransitionError, match="before the customer has been answered"):
+		c.check_transition(c.ANSWERED, c.CLOSED, facts(satisfaction="Satisfied"))
+
+
+def test_not_satisfied_goes_back():
+	assert c.next_status_after_confirmation(c.ANSWERED, c.NOT_SATISFIED) == c.INVESTIGATING
+	assert c.next_status_after_confirmation(c.ANSWERED, c.SATISFIED) == c.ANSWERED
+	c.check_transition(c.ANSWERED, c.INVESTIGATING, answered(satisfaction=c.NOT_SATISFIED))
+	with pytest.raises(TransitionError, match="not satisfied"):
+		c.check_transition(c.ANSWERED, c.INVESTIGATING, answered(satisfaction=c.SATISFIED))
+
+
+def test_cancel_needs_reason():
+	with pytest.raises(TransitionError, match="reason"):
+		c.check_transition(c.OPEN, c.CANCELLED, facts())
+	c.check_transition(c.OPEN, c.CANCELLED, facts(cancel_reason="Registered twice"))
+
+
+def test_reopen_only_system_manager_with_reason():
+	with pytest.raises(TransitionError, match="System Manager"):
+		c.check_transition(c.CLOSED, c.INVESTIGATING, facts(reopen_reason="x"), ["Quality Manager"])
+	with pytest.raises(TransitionError, match="reason"):
+		c.check_transition(c.CLOSED, c.INVESTIGATING, facts(), ["System Manager"])
+	c.check_transition(c.CLOSED, c.INVESTIGATING, facts(reopen_reason="New evidence"), ["System Manager"])
+
+
+def test_closed_edit_rules():
+	c.check_closed_edit(c.INVESTIGATING, ["description"], [], None)
+	c.check_closed_edit(c.CLOSED, [], [], None)
+	with pytest.raises(ComplaintError, match="no longer be edited"):
+		c.check_closed_edit(c.CLOSED, ["description"], ["Quality Manager"], "x")
+	with pytest.raises(ComplaintError, match="reason"):
+		c.check_closed_edit(c.CLOSED, ["description"], ["System Manager"], None)
+	c.check_closed_edit(c.CLOSED, ["description"], ["System Manager"], "typo")
+
+
+def ref(**kw):
+	base = {
+		"doctype": "Delivery Note",
+		"name": "DN-1",
+		"customer": "C1",
+		"docstatus": 1,
+		"item_qty": {"ITEM": 5.0},
+	}
+	base.update(kw)
+	return c.ReferenceDoc(**base)
+
+
+def test_reference_checks():
+	c.check_reference(ref(), "C1", "ITEM", 5)
+	with pytest.raises(ComplaintError, match="not submitted"):
+		c.check_reference(ref(docstatus=0), "C1", None, None)
+	with pytest.raises(ComplaintError, match="belongs to customer C2"):
+		c.check_reference(ref(customer="C2"), "C1", None, None)
+	with pytest.raises(ComplaintError, match="has no item OTHER"):
+		c.check_reference(ref(), "C1", "OTHER", None)
+	with pytest.raises(ComplaintError, match="more than"):
+		c.check_reference(ref(), "C1", "ITEM", 6)
+	# a sales order is not a delivery: its quantity does not cap the complaint
+	c.check_reference(ref(doctype="Sales Order"), "C1", "ITEM", 6)
+
+
+def test_serial_checks():
+	c.check_serial_no("SN1", "ITEM", "C1", "ITEM", "C1")
+	c.check_serial_no("SN1", "ITEM", None, None, "C1")
+	with pytest.raises(ComplaintError, match="of item ITEM"):
+		c.check_serial_no("SN1", "ITEM", "C1", "OTHER", "C1")
+	with pytest.raises(ComplaintError, match="delivered to C2"):
+		c.check_serial_no("SN1", "ITEM", "C2", "ITEM", "C1")
+
+
+def test_domain_error_keeps_template_and_args():
+	err = ComplaintError("{0} {1} has no item {2}.", "Delivery Note", "DN-1", "X")
+	assert err.message == "{0} {1} has no item {2}."
+	assert err.args_ == ("Delivery Note", "DN-1", "X")
+	assert str(err) == "Delivery Note DN-1 has no item X."
