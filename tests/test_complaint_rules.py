@@ -46,8 +46,9 @@ def test_valid_fields_pass():
 
 def test_new_complaint_starts_open():
 	c.check_transition(None, c.OPEN, facts())
-	with pytest.raises(TransitionError):
-		c.check_transition(None, c.CLOSED, facts())
+	for status in (c.INVESTIGATING, c.ANSWERED, c.CLOSED):
+		with pytest.raises(TransitionError, match="starts Open"):
+			c.check_transition(None, status, facts())
 
 
 def test_unknown_transition_refused():

@@ -59,3 +59,13 @@ def test_sweep_rules_cutoffs():
 	level3 = [r for r in rules if r.level.level == 3]
 	assert {(r.cutoff, r.critical_only) for r in level3} == {(NOW - timedelta(hours=24), False), (NOW, True)}
 	assert [r.column for r in rules if r.level.level == 1] == ["at_risk_on"]
+
+
+def test_overall_state_is_the_worst_clock():
+	from service_control.core.escalation import overall_state
+
+	assert overall_state(["Met", "Breached", "On Track"]) == "Breached"
+	assert overall_state(["Met", "At Risk", "Paused"]) == "At Risk"
+	assert overall_state(["Met", "Met Late"]) == "Met Late"
+	assert overall_state(["Met", None]) == "Met"
+	assert overall_state([]) is None

@@ -87,7 +87,7 @@ def validate_fields(facts: ComplaintFacts, now: datetime) -> None:
 def check_transition(old: str | None, new: str, facts: ComplaintFacts, roles: Iterable[str] = ()) -> None:
 	"""Raise TransitionError unless ``old`` → ``new`` is allowed and its guard holds."""
 	if old is None or old == new:
-		if old is None and new not in (OPEN, INVESTIGATING, AWAITING_CUSTOMER):
+		if old is None and new != OPEN:
 			raise TransitionError(_("A new complaint starts Open, not {0}."), new)
 		return
 	if (old, new) not in TRANSITIONS:

@@ -100,3 +100,13 @@ def due_escalations(
 				done.add(pair)
 				out.append(pair)
 	return out
+
+
+#: Worst first: the state a document shows in its list view is the worst of its clocks.
+STATE_SEVERITY = ("Breached", "At Risk", "On Track", "Paused", "Met Late", "Met")
+
+
+def overall_state(states: Iterable[str | None]) -> str | None:
+	"""The document-level SLA state: Breached beats At Risk beats running, paused and met ones."""
+	present = {s for s in states if s}
+	return next((s for s in STATE_SEVERITY if s in present), None)

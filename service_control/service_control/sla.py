@@ -16,8 +16,8 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, now_datetime
 
-from service_control.core.escalation import EscalationLevel, sweep_rules
-from service_control.core.sla import ClockState, Pause, compute_clock, overall_state
+from service_control.core.escalation import EscalationLevel, overall_state, sweep_rules
+from service_control.core.sla import ClockState, Pause, compute_clock
 from service_control.utils import get_clock, get_settings
 
 #: Parent doctypes with SLA clocks, and the field naming who owns the case (escalation level

@@ -27,7 +27,9 @@ COMPLAINT_WORKFLOW = {
 		("Investigating", "Wait for Customer", "Awaiting Customer", CS, None),
 		("Awaiting Customer", "Resume", "Investigating", CS, None),
 		("Investigating", "Send Answer", "Answered", CS, None),
-		("Answered", "Investigate Again", "Investigating", CS, 'doc.satisfaction == "Not Satisfied"'),
+		# Frappe evaluates conditions on the document as it was before the save, so "only when the
+		# customer is not satisfied" is the core's guard, not a workflow condition.
+		("Answered", "Investigate Again", "Investigating", CS, None),
 		("Answered", "Close", "Closed", CS, 'doc.responsibility != "Company"'),
 		("Answered", "Close", "Closed", QM, None),
 		("Open", "Cancel", "Cancelled", CS, None),

@@ -73,7 +73,8 @@ class CustomerComplaint(Document):
 			status=self.status,
 			received_on=get_datetime(self.received_on) if self.received_on else None,
 			customer_deadline=get_datetime(self.customer_deadline) if self.customer_deadline else None,
-			affected_qty=self.affected_qty if self.affected_qty not in (None, "") else None,
+			# a Float field reads 0 when left empty: only a quantity someone typed is checked
+			affected_qty=self.affected_qty or None,
 			responsibility=self.responsibility,
 			supplier=self.supplier,
 			investigation_owner=self.investigation_owner,
@@ -194,14 +195,17 @@ def load_reference(doctype: str, name: str) -> rules.ReferenceDoc:
 
 
 # ------------------------------------------------------------------------------------------
-# Permissions: portal users (role Customer) see the complaints of their own customer only.
+# Permissions: portal users see the complaints of their own customer only. ERPNext 15 links a
+# website user to a customer through the customer's Portal Users table.
 
 
 def get_portal_customers(user: str | None = None) -> list[str]:
-	from erpnext.controllers.website_list_for_contact import get_customers_suppliers
-
-	customers, _suppliers = get_customers_suppliers("Customer Complaint", user or frappe.session.user)
-	return customers or []
+	return frappe.get_all(
+		"Portal User",
+		filters={"user": user or frappe.session.user, "parenttype": "Customer"},
+		pluck="parent",
+		ignore_permissions=True,
+	)
 
 
 def _is_portal_user(user: str) -> bool:

@@ -5,8 +5,10 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from service_control.exceptions import SettingsValidationError
-from service_control.tests.utils import TEST_COMPANY, make_company
+from service_control.tests.utils import TEST_IGNORE, TEST_COMPANY, make_company
 
+
+test_ignore = TEST_IGNORE
 
 class TestServiceControlSettings(FrappeTestCase):
 	def setUp(self):

@@ -1,0 +1,243 @@
+"""SLA stage clocks for complaints and repairs.
+
+A stage clock grants an ``allowance`` of clock time (working time on a ``WorkingCalendar`` or
+plain elapsed time on a ``CalendarClock``) from ``start``. Pauses stop the clock; on resume it
+continues with the time that was left. ``compute_clock`` turns that into the due instant, the
+at-risk instant and the state at ``now``, with a handful of ``clock.add`` / ``clock.between``
+calls per pause and no loops over time.
+"""
+
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from service_control.core.errors import DomainError, _
+from service_control.core.working_time import Clock
+
+if sys.version_info >= (3, 11):
+	from enum import StrEnum
+else:  # pragma: no cover - Frappe v15 still allows Python 3.10
+	from enum import Enum
+
+	class StrEnum(str, Enum):
+		def __str__(self) -> str:
+			return str(self.value)
+
+
+K = TypeVar("K")
+
+_ZERO = timedelta(0)
+
+
+class SlaError(DomainError):
+	"""Invalid input to an SLA clock computation."""
+
+
+class ClockState(StrEnum):
+	ON_TRACK = "On Track"
+	AT_RISK = "At Risk"
+	BREACHED = "Breached"
+	MET = "Met"
+	MET_LATE = "Met Late"
+	PAUSED = "Paused"
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+	"""The clock stands still from ``start`` to ``end``; ``end`` None means still paused."""
+
+	start: datetime
+	end: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClockResult:
+	#: When the allowance runs out (or the customer's cap, if earlier). None while an open pause
+	#: holds the clock before the allowance ran out and no cap is set.
+	due_on: datetime | None
+	#: When ``at_risk_share`` of the allowance is used (see ``compute_clock``). None when met, and
+	#: while an open pause holds the clock before that point (unless a cap gives one).
+	at_risk_on: datetime | None
+	met_on: datetime | None
+	state: ClockState
+	#: Clock time left at ``now`` (at ``met_on`` when met), pauses excluded; 0 once breached.
+	remaining: timedelta
+	#: Clock time used up to ``now`` (up to ``met_on`` when met), pauses excluded. It keeps
+	#: growing after a breach, so ``elapsed - allowance`` is the overrun.
+	elapsed: timedelta
+
+
+def compute_clock(
+	*,
+	start: datetime,
+	allowance: timedelta,
+	clock: Clock,
+	now: datetime,
+	pauses: Sequence[Pause] = (),
+	met_on: datetime | None = None,
+	at_risk_share: float = 0.75,
+	cap: datetime | None = None,
+) -> ClockResult:
+	"""Compute a stage clock at ``now``.
+
+	Pauses must be sorted and must not overlap (touching is fine); only the last may be open.
+	Parts of a pause before ``start`` are ignored, and so are pauses that begin at or after
+	``met_on``. An open pause holds the clock for good: if the allowance had not run out when it
+	began, there is no policy due date (``due_on`` None) and the clock reads Paused once ``now``
+	reaches the pause.
+
+	``cap`` is the customer's own deadline, an absolute calendar instant. It wins when it is
+	earlier than the policy due date, and because it is absolute it stays in force during pauses:
+	while paused with a cap, ``due_on`` is the cap and the state is computed normally against it
+	(Paused until the cap passes, then Breached). When the cap wins, ``at_risk_on`` is the earlier
+	of the policy at-risk instant and the instant ``at_risk_share`` of the clock time from
+	``start`` to the cap is used, and ``remaining`` is at most the clock time left to the cap.
+
+	``at_risk_on`` is reported while paused when the at-risk point was passed before the pause
+	began (it is then a fixed past instant and the state is At Risk, which outranks Paused).
+	"""
+	_validate(allowance, at_risk_share, pauses)
+	segments = _running_segments(start, pauses, met_on)
+	runs = [clock.between(begin, end) for begin, end in segments if end is not None]
+
+	policy_due = _deadline(clock, segments, runs, allowance)
+	capped = cap is not None and (policy_due is None or cap < policy_due)
+	due_on = cap if capped else policy_due
+
+	horizon = now if met_on is None else met_on
+	elapsed = _used(clock, segments, horizon)
+	remaining = max(allowance - elapsed, _ZERO)
+	if capped:
+		remaining = min(remaining, clock.between(horizon, cap))
+
+	if met_on is not None:
+		at_risk_on = None
+		late = due_on is not None and met_on > due_on
+		state = ClockState.MET_LATE if late else ClockState.MET
+	else:
+		at_risk_on = _deadline(clock, segments, runs, allowance * at_risk_share)
+		if capped:
+			cap_risk = clock.add(start, clock.between(start, cap) * at_risk_share)
+			at_risk_on = cap_risk if at_risk_on is None else min(at_risk_on, cap_risk)
+		if at_risk_on is not None and due_on is not None and at_risk_on > due_on:
+			at_risk_on = due_on
+
+		if due_on is not None and now >= due_on:
+			state = ClockState.BREACHED
+		elif at_risk_on is not None and now >= at_risk_on:
+			state = ClockState.AT_RISK
+		elif _paused_at(pauses, now):
+			state = ClockState.PAUSED
+		else:
+			state = ClockState.ON_TRACK
+
+	return ClockResult(
+		due_on=due_on,
+		at_risk_on=at_risk_on,
+		met_on=met_on,
+		state=state,
+		remaining=remaining,
+		elapsed=elapsed,
+	)
+
+
+def recompute_many(
+	items: Iterable[tuple[K, datetime, timedelta, Sequence[Pause], datetime | None, datetime | None]],
+	*,
+	clock: Clock,
+	now: datetime,
+	at_risk_share: float = 0.75,
+) -> Iterator[tuple[K, ClockResult]]:
+	"""Recompute many clocks on one clock: ``(key, start, allowance, pauses, met_on, cap)`` in,
+	``(key, result)`` out, lazily, for the bulk recompute job."""
+	for key, start, allowance, pauses, met_on, cap in items:
+		yield (
+			key,
+			compute_clock(
+				start=start,
+				allowance=allowance,
+				clock=clock,
+				now=now,
+				pauses=pauses,
+				met_on=met_on,
+				at_risk_share=at_risk_share,
+				cap=cap,
+			),
+		)
+
+
+def _validate(allowance: timedelta, at_risk_share: float, pauses: Sequence[Pause]) -> None:
+	if allowance <= _ZERO:
+		raise SlaError(_("The SLA allowance must be positive, got {0}."), allowance)
+	if not 0 < at_risk_share < 1:
+		raise SlaError(_("The at-risk share must lie between 0 and 1, got {0}."), at_risk_share)
+	previous = None
+	for pause in pauses:
+		if pause.end is not None and pause.end < pause.start:
+			raise SlaError(_("The pause from {0} ends before it starts ({1})."), pause.start, pause.end)
+		if previous is not None:
+			if previous.end is None:
+				raise SlaError(
+					_("Only the last pause may be open; the pause from {0} has no end."), previous.start
+				)
+			if pause.start < previous.end:
+				raise SlaError(
+					_("Pauses must be sorted and must not overlap: {0} starts before {1}."),
+					pause.start,
+					previous.end,
+				)
+		previous = pause
+
+
+def _running_segments(
+	start: datetime, pauses: Sequence[Pause], met_on: datetime | None
+) -> list[tuple[datetime, datetime | None]]:
+	"""The stretches in which the clock runs: [begin, end), the last one open (end None) unless
+	an open pause stops the clock for good."""
+	segments: list[tuple[datetime, datetime | None]] = []
+	begin = start
+	for pause in pauses:
+		if met_on is not None and pause.start >= met_on:
+			break
+		if pause.end is not None and pause.end <= begin:
+			continue
+		if pause.start > begin:
+			segments.append((begin, pause.start))
+		if pause.end is None:
+			return segments
+		begin = pause.end
+	segments.append((begin, None))
+	return segments
+
+
+def _deadline(
+	clock: Clock,
+	segments: list[tuple[datetime, datetime | None]],
+	runs: list[timedelta],
+	amount: timedelta,
+) -> datetime | None:
+	"""When ``amount`` of running clock time is used; None if an open pause comes first."""
+	left = amount
+	for (begin, end), run in zip(segments, [*runs, None], strict=False):
+		if end is None or run >= left:
+			return clock.add(begin, left)
+		left -= run
+	return None
+
+
+def _used(clock: Clock, segments: list[tuple[datetime, datetime | None]], until: datetime) -> timedelta:
+	used = _ZERO
+	for begin, end in segments:
+		if begin >= until:
+			break
+		used += clock.between(begin, until if end is None or end > until else end)
+	return used
+
+
+def _paused_at(pauses: Sequence[Pause], now: datetime) -> bool:
+	for pause in reversed(pauses):
+		if pause.start <= now:
+			return pause.end is None or now < pause.end
+	return False

@@ -1,0 +1,10 @@
+frappe.listview_settings["Customer Complaint"] = {
+	add_fields: ["status", "sla_state", "urgency"],
+	get_indicator(doc) {
+		if (doc.status === "Closed") return [__("Closed"), "green", "status,=,Closed"];
+		if (doc.status === "Cancelled") return [__("Cancelled"), "gray", "status,=,Cancelled"];
+		if (doc.sla_state === "Breached") return [__("Breached"), "red", "sla_state,=,Breached"];
+		if (doc.sla_state === "At Risk") return [__("At Risk"), "orange", "sla_state,=,At Risk"];
+		return [__(doc.status), "blue", `status,=,${doc.status}`];
+	},
+};
