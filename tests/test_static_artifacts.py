@@ -117,7 +117,11 @@ def hooks_paths() -> list[str]:
 	tree = ast.parse((APP / "hooks.py").read_text())
 	found = []
 	for node in ast.walk(tree):
-		if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("service_control."):
+		if (
+			isinstance(node, ast.Constant)
+			and isinstance(node.value, str)
+			and node.value.startswith("service_control.")
+		):
 			found.append(node.value)
 	return found
 

@@ -202,7 +202,9 @@ class ReferenceDoc:
 	item_qty: Mapping[str, float]  # item_code -> quantity on the document (returns already netted)
 
 
-def check_reference(ref: ReferenceDoc, customer: str, item_code: str | None, affected_qty: float | None) -> None:
+def check_reference(
+	ref: ReferenceDoc, customer: str, item_code: str | None, affected_qty: float | None
+) -> None:
 	if ref.docstatus != 1:
 		raise ComplaintError(_("{0} {1} is not submitted."), ref.doctype, ref.name)
 	if ref.customer != customer:

@@ -8,6 +8,7 @@ raise a ``SettingsError`` on the first thing that makes no sense.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import time, timedelta
+from itertools import pairwise
 
 from service_control.core.errors import SettingsError, _
 
@@ -79,7 +80,7 @@ def validate_working_hours(rows: Iterable) -> list[tuple[str, time, time]]:
 		raise SettingsError(_("Set at least one working-hours row: SLA clocks need a working week."))
 	for day in WEEKDAYS:
 		day_rows = sorted((s, e) for d, s, e in intervals if d == day)
-		for (_s1, e1), (s2, _e2) in zip(day_rows, day_rows[1:], strict=False):
+		for (_s1, e1), (s2, _e2) in pairwise(day_rows):
 			if s2 < e1:
 				raise SettingsError(_("Working hours on {0} overlap at {1}."), day, s2)
 	return intervals
@@ -124,10 +125,14 @@ def validate_escalation_levels(rows: Iterable) -> None:
 		if not _get(row, "notify_owner") and not _get(row, "role"):
 			raise SettingsError(_("Escalation row {0}: choose a role or Notify Owner."), idx)
 		by_trigger.setdefault(trigger, []).append((level, delay))
-	order = sorted((level, ESCALATION_TRIGGERS.index(t), d) for t, rows_ in by_trigger.items() for level, d in rows_)
-	for (l1, t1, d1), (l2, t2, d2) in zip(order, order[1:], strict=False):
+	order = sorted(
+		(level, ESCALATION_TRIGGERS.index(t), d) for t, rows_ in by_trigger.items() for level, d in rows_
+	)
+	for (l1, t1, d1), (l2, t2, d2) in pairwise(order):
 		if (t2, d2) < (t1, d1):
-			raise SettingsError(_("Escalation level {0} would fire before level {1}; order them by time."), l2, l1)
+			raise SettingsError(
+				_("Escalation level {0} would fire before level {1}; order them by time."), l2, l1
+			)
 
 
 @dataclass(frozen=True)
@@ -191,7 +196,7 @@ def validate_company_row(
 				raise SettingsError(_("{0} {1} is disabled."), kind, value)
 	used = [(f, _get(row, f)) for f in COMPANY_WAREHOUSE_FIELDS if _get(row, f)]
 	values = [v for _f, v in used]
-	for field, value in used:
+	for value in values:
 		if values.count(value) > 1:
 			raise SettingsError(
 				_("{0}: warehouse {1} is used for more than one purpose; keep them apart."), company, value

@@ -118,7 +118,9 @@ def run_sweep(now: datetime | None = None) -> dict:
 	now = now or now_datetime()
 	stats = {"breached": 0, "at_risk": 0, "escalations": 0, "notified": 0}
 	stats["breached"] = _update_states(ClockState.BREACHED.value, RUNNING_STATES, "due_on", now)
-	stats["at_risk"] = _update_states(ClockState.AT_RISK.value, (ClockState.ON_TRACK.value,), "at_risk_on", now)
+	stats["at_risk"] = _update_states(
+		ClockState.AT_RISK.value, (ClockState.ON_TRACK.value,), "at_risk_on", now
+	)
 	for parenttype in CLOCK_PARENTS:
 		_refresh_parent_state(parenttype)
 	levels = [EscalationLevel.from_row(row) for row in get_settings().escalation_levels]
@@ -157,7 +159,12 @@ def _refresh_parent_state(parenttype: str) -> None:
 				and coalesce(p.sla_state, '') in %(weaker)s
 				and p.status not in %(final)s
 			""",
-			{"parenttype": parenttype, "state": state, "weaker": tuple(w or "" for w in weaker), "final": final},
+			{
+				"parenttype": parenttype,
+				"state": state,
+				"weaker": tuple(w or "" for w in weaker),
+				"final": final,
+			},
 		)
 
 
@@ -248,7 +255,9 @@ def notify_pending(limit: int = 500) -> int:
 		except Exception:
 			frappe.db.rollback(save_point="sc_escalation")
 			frappe.db.set_value(
-				"Service Escalation Log", row.name, {"status": "Failed", "error": frappe.get_traceback()[-1000:]}
+				"Service Escalation Log",
+				row.name,
+				{"status": "Failed", "error": frappe.get_traceback()[-1000:]},
 			)
 			frappe.log_error(
 				title=_("SLA escalation failed"),
@@ -331,7 +340,9 @@ def companies_using(holiday_list: str | None) -> list[str]:
 	return [c for c in frappe.get_all("Company", pluck="name") if get_holiday_list(c) == holiday_list]
 
 
-def recompute_open_clocks(holiday_list: str | None = None, batch_size: int = 5000, now: datetime | None = None) -> int:
+def recompute_open_clocks(
+	holiday_list: str | None = None, batch_size: int = 5000, now: datetime | None = None
+) -> int:
 	"""Move the deadlines of running working-hour clocks after a calendar change.
 
 	Reads clocks in keyset batches (no OFFSET), computes with the core and writes each batch
@@ -340,9 +351,14 @@ def recompute_open_clocks(holiday_list: str | None = None, batch_size: int = 500
 	now = now or now_datetime()
 	share = (get_settings().at_risk_percent or 75) / 100
 	companies = companies_using(holiday_list)
-	total = frappe.db.count(
-		"Service SLA Clock", {"met_on": ("is", "not set"), "basis": "Working Hours", "company": ("in", companies)}
-	) if companies else 0
+	total = (
+		frappe.db.count(
+			"Service SLA Clock",
+			{"met_on": ("is", "not set"), "basis": "Working Hours", "company": ("in", companies)},
+		)
+		if companies
+		else 0
+	)
 	done, last = 0, ""
 	while companies:
 		rows = frappe.db.sql(
@@ -371,7 +387,9 @@ def recompute_open_clocks(holiday_list: str | None = None, batch_size: int = 500
 			updates[r.name] = (result.due_on, result.at_risk_on, result.state.value)
 		_write_clock_batch(updates)
 		done += len(rows)
-		frappe.publish_progress(done * 100 / (total or 1), title=_("Recomputing SLA deadlines"), description=f"{done}/{total}")
+		frappe.publish_progress(
+			done * 100 / (total or 1), title=_("Recomputing SLA deadlines"), description=f"{done}/{total}"
+		)
 	return done
 
 

@@ -17,7 +17,13 @@ CATEGORIES = (
 DEFAULT_ESCALATION_LEVELS = (
 	{"level": 1, "trigger": "At Risk", "delay_hours": 0, "notify_owner": 1},
 	{"level": 2, "trigger": "Breached", "delay_hours": 0, "role": "Quality Manager"},
-	{"level": 3, "trigger": "Breached", "delay_hours": 24, "role": "General Manager", "immediate_for_critical": 1},
+	{
+		"level": 3,
+		"trigger": "Breached",
+		"delay_hours": 24,
+		"role": "General Manager",
+		"immediate_for_critical": 1,
+	},
 )
 
 
@@ -29,7 +35,11 @@ def create_complaint_categories() -> None:
 	for name in CATEGORIES:
 		if not frappe.db.exists("Complaint Category", name):
 			frappe.get_doc(
-				{"doctype": "Complaint Category", "category_name": name, "parent_complaint_category": ROOT_CATEGORY}
+				{
+					"doctype": "Complaint Category",
+					"category_name": name,
+					"parent_complaint_category": ROOT_CATEGORY,
+				}
 			).insert(ignore_permissions=True)
 
 
@@ -39,7 +49,9 @@ def set_default_settings() -> None:
 	changed = False
 	if not settings.working_hours:
 		for weekday, start, end in DEFAULT_WORKING_HOURS:
-			settings.append("working_hours", {"weekday": weekday, "from_time": str(start), "to_time": str(end)})
+			settings.append(
+				"working_hours", {"weekday": weekday, "from_time": str(start), "to_time": str(end)}
+			)
 		changed = True
 	if not settings.sla_targets:
 		for urgency, stage, hours in DEFAULT_COMPLAINT_TARGETS:

@@ -18,5 +18,7 @@ def create_roles() -> None:
 def delete_roles() -> None:
 	"""Roles still given to users are kept: removing them would silently strip access."""
 	for role in ROLES:
-		if frappe.db.exists("Role", role) and not frappe.db.exists("Has Role", {"role": role, "parenttype": "User"}):
+		if frappe.db.exists("Role", role) and not frappe.db.exists(
+			"Has Role", {"role": role, "parenttype": "User"}
+		):
 			frappe.delete_doc("Role", role, ignore_permissions=True, force=True)

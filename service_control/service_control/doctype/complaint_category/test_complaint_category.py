@@ -4,12 +4,11 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
+from service_control.setup.defaults import CATEGORIES, ROOT_CATEGORY
 from service_control.tests.utils import TEST_IGNORE
 
-from service_control.setup.defaults import CATEGORIES, ROOT_CATEGORY
-
-
 test_ignore = TEST_IGNORE
+
 
 class TestComplaintCategory(FrappeTestCase):
 	def tearDown(self):

@@ -12,7 +12,11 @@ from service_control.utils import domain_errors, get_settings
 
 #: Fields a user may still change on a Closed / Cancelled complaint without a System Manager.
 BOOKKEEPING_FIELDS = {"modified", "modified_by", "sla_state", "_assign", "_comments", "_liked_by", "_seen"}
-REFERENCE_FIELDS = (("Sales Invoice", "sales_invoice"), ("Delivery Note", "delivery_note"), ("Sales Order", "sales_order"))
+REFERENCE_FIELDS = (
+	("Sales Invoice", "sales_invoice"),
+	("Delivery Note", "delivery_note"),
+	("Sales Order", "sales_order"),
+)
 
 
 class CustomerComplaint(Document):
@@ -22,7 +26,9 @@ class CustomerComplaint(Document):
 		before = self.get_doc_before_save()
 		old_status = before.status if before else None
 		with domain_errors(title=_("Invalid complaint")):
-			rules.check_closed_edit(old_status, self._changed_fields(before), frappe.get_roles(), self.change_reason)
+			rules.check_closed_edit(
+				old_status, self._changed_fields(before), frappe.get_roles(), self.change_reason
+			)
 			facts = self._facts()
 			rules.validate_fields(facts, now)
 			self._validate_references()
@@ -63,7 +69,8 @@ class CustomerComplaint(Document):
 		return [
 			df.fieldname
 			for df in self.meta.fields
-			if df.fieldtype not in ("Table", "Table MultiSelect", "Section Break", "Column Break", "Tab Break")
+			if df.fieldtype
+			not in ("Table", "Table MultiSelect", "Section Break", "Column Break", "Tab Break")
 			and df.fieldname not in BOOKKEEPING_FIELDS | {"change_reason"}
 			and self.get(df.fieldname) != before.get(df.fieldname)
 		]
@@ -93,7 +100,10 @@ class CustomerComplaint(Document):
 		for doctype, fieldname in REFERENCE_FIELDS:
 			if self.get(fieldname):
 				rules.check_reference(
-					load_reference(doctype, self.get(fieldname)), self.customer, self.item_code, self.affected_qty
+					load_reference(doctype, self.get(fieldname)),
+					self.customer,
+					self.item_code,
+					self.affected_qty,
 				)
 		if self.serial_no:
 			item, customer = frappe.db.get_value("Serial No", self.serial_no, ["item_code", "customer"])
@@ -107,7 +117,12 @@ class CustomerComplaint(Document):
 				)
 
 	def _set_events(self, old_status: str | None, now) -> None:
-		if old_status and old_status != self.status and old_status == rules.OPEN and not self.first_response_on:
+		if (
+			old_status
+			and old_status != self.status
+			and old_status == rules.OPEN
+			and not self.first_response_on
+		):
 			self.first_response_on = now
 		if self.replied_on and not self.first_response_on:
 			self.first_response_on = self.replied_on
@@ -155,7 +170,9 @@ class CustomerComplaint(Document):
 			return
 		make_notification_logs(
 			{
-				"subject": _("Critical complaint {0} from {1}").format(self.name, self.customer_name or self.customer),
+				"subject": _("Critical complaint {0} from {1}").format(
+					self.name, self.customer_name or self.customer
+				),
 				"type": "Alert",
 				"document_type": self.doctype,
 				"document_name": self.name,
@@ -219,7 +236,9 @@ def get_permission_query_conditions(user: str | None = None) -> str:
 	customers = get_portal_customers(user)
 	if not customers:
 		return "1=0"
-	return "`tabCustomer Complaint`.`customer` in ({})".format(", ".join(frappe.db.escape(c) for c in customers))
+	return "`tabCustomer Complaint`.`customer` in ({})".format(
+		", ".join(frappe.db.escape(c) for c in customers)
+	)
 
 
 def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:

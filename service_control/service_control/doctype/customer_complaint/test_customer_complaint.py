@@ -4,8 +4,8 @@
 from datetime import timedelta
 
 import frappe
-from frappe.tests.utils import FrappeTestCase, change_settings
-from frappe.utils import add_days, get_datetime, now_datetime
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import get_datetime, now_datetime
 
 from service_control.exceptions import ComplaintValidationError, InvalidTransitionError
 from service_control.service_control.sla import run_sweep
@@ -23,6 +23,7 @@ QM_USER = "sc.qm@example.com"
 
 
 test_ignore = TEST_IGNORE
+
 
 class TestCustomerComplaint(FrappeTestCase):
 	def setUp(self):
@@ -61,7 +62,10 @@ class TestCustomerComplaint(FrappeTestCase):
 		cases = [
 			({"received_on": now_datetime() + timedelta(days=1)}, "in the future"),
 			(
-				{"received_on": now_datetime() - timedelta(hours=2), "customer_deadline": now_datetime() - timedelta(hours=3)},
+				{
+					"received_on": now_datetime() - timedelta(hours=2),
+					"customer_deadline": now_datetime() - timedelta(hours=3),
+				},
 				"deadline",
 			),
 			({"affected_qty": -1}, "greater than zero"),
@@ -114,7 +118,10 @@ class TestCustomerComplaint(FrappeTestCase):
 		self.assertEqual(set(clocks.values()), {"Met"})
 		self.assertEqual(doc.sla_state, "Met")
 		self.assertTrue(doc.closed_on)
-		self.assertEqual(doc.retain_until.year if hasattr(doc.retain_until, "year") else int(str(doc.retain_until)[:4]), now_datetime().year + 3)
+		self.assertEqual(
+			doc.retain_until.year if hasattr(doc.retain_until, "year") else int(str(doc.retain_until)[:4]),
+			now_datetime().year + 3,
+		)
 
 	def test_guards(self):
 		doc = make_complaint()
@@ -188,7 +195,8 @@ class TestCustomerComplaint(FrappeTestCase):
 		doc.db_set("investigation_owner", QM_USER)
 		# the saved clocks were computed at insert; make the sweep do the work
 		frappe.db.sql(
-			"update `tabService SLA Clock` set state='On Track' where parent=%s and stage='Arrangement'", doc.name
+			"update `tabService SLA Clock` set state='On Track' where parent=%s and stage='Arrangement'",
+			doc.name,
 		)
 		stats = run_sweep()
 		self.assertGreaterEqual(stats["breached"], 1)

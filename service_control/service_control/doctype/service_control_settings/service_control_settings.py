@@ -65,10 +65,7 @@ class ServiceControlSettings(Document):
 				fields=["name", "company", "is_group", "disabled"],
 			)
 			infos.append(
-				{
-					r.name: rules.LinkInfo(r.name, r.company, bool(r.is_group), bool(r.disabled))
-					for r in rows
-				}
+				{r.name: rules.LinkInfo(r.name, r.company, bool(r.is_group), bool(r.disabled)) for r in rows}
 			)
 		return infos[0], infos[1]
 

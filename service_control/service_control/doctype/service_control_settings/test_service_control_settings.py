@@ -5,10 +5,10 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from service_control.exceptions import SettingsValidationError
-from service_control.tests.utils import TEST_IGNORE, TEST_COMPANY, make_company
-
+from service_control.tests.utils import TEST_COMPANY, TEST_IGNORE, make_company
 
 test_ignore = TEST_IGNORE
+
 
 class TestServiceControlSettings(FrappeTestCase):
 	def setUp(self):
@@ -45,7 +45,9 @@ class TestServiceControlSettings(FrappeTestCase):
 		self.assert_rejected("must end after it starts")
 
 	def test_overlapping_breaks_rejected(self):
-		self.settings.append("working_hours", {"weekday": "Monday", "from_time": "11:00:00", "to_time": "14:00:00"})
+		self.settings.append(
+			"working_hours", {"weekday": "Monday", "from_time": "11:00:00", "to_time": "14:00:00"}
+		)
 		self.assert_rejected("overlap")
 
 	def test_thresholds_out_of_order_rejected(self):
@@ -67,7 +69,8 @@ class TestServiceControlSettings(FrappeTestCase):
 	def test_group_warehouse_rejected(self):
 		group = frappe.db.get_value("Warehouse", {"company": TEST_COMPANY, "is_group": 1})
 		self.settings.append(
-			"company_defaults", {"company": TEST_COMPANY, "quality_manager_limit": 1000, "pending_warehouse": group}
+			"company_defaults",
+			{"company": TEST_COMPANY, "quality_manager_limit": 1000, "pending_warehouse": group},
 		)
 		self.assert_rejected("is a group")
 
@@ -83,7 +86,9 @@ class TestServiceControlSettings(FrappeTestCase):
 		self.assert_rejected("is disabled")
 
 	def test_valid_company_defaults_saved(self):
-		account = frappe.db.get_value("Account", {"company": TEST_COMPANY, "is_group": 0, "root_type": "Expense"})
+		account = frappe.db.get_value(
+			"Account", {"company": TEST_COMPANY, "is_group": 0, "root_type": "Expense"}
+		)
 		self.settings.append(
 			"company_defaults",
 			{
@@ -94,4 +99,6 @@ class TestServiceControlSettings(FrappeTestCase):
 			},
 		)
 		self.settings.save()
-		self.assertEqual(frappe.get_single("Service Control Settings").company_defaults[0].company, TEST_COMPANY)
+		self.assertEqual(
+			frappe.get_single("Service Control Settings").company_defaults[0].company, TEST_COMPANY
+		)

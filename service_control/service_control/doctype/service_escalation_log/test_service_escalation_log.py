@@ -7,13 +7,12 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import now_datetime
 
-from service_control.service_control.sla import _log_escalations, run_sweep, sweep_rules
 from service_control.core.escalation import EscalationLevel
-from service_control.service_control.sla import CLOCK_PARENTS
+from service_control.service_control.sla import CLOCK_PARENTS, _log_escalations, run_sweep, sweep_rules
 from service_control.tests.utils import TEST_IGNORE, make_complaint
 
-
 test_ignore = TEST_IGNORE
+
 
 class TestServiceEscalationLog(FrappeTestCase):
 	def tearDown(self):
@@ -23,11 +22,15 @@ class TestServiceEscalationLog(FrappeTestCase):
 		doc = make_complaint(received_on=now_datetime() - timedelta(hours=50), urgency="Urgent")
 		level = EscalationLevel(2, "Breached", 0, role="Quality Manager")
 		(rule,) = sweep_rules([level], now_datetime())
-		first = _log_escalations(rule, "Customer Complaint", CLOCK_PARENTS["Customer Complaint"], now_datetime())
+		first = _log_escalations(
+			rule, "Customer Complaint", CLOCK_PARENTS["Customer Complaint"], now_datetime()
+		)
 		self.assertGreaterEqual(first, 1)
 		# a second worker that had not seen the first's clock update still inserts nothing
 		frappe.db.sql("update `tabService SLA Clock` set escalated_level = 0 where parent = %s", doc.name)
-		second = _log_escalations(rule, "Customer Complaint", CLOCK_PARENTS["Customer Complaint"], now_datetime())
+		second = _log_escalations(
+			rule, "Customer Complaint", CLOCK_PARENTS["Customer Complaint"], now_datetime()
+		)
 		self.assertEqual(second, 0)
 		self.assertEqual(
 			frappe.db.count("Service Escalation Log", {"reference_name": doc.name, "level": 2}), first

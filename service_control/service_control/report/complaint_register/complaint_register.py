@@ -17,11 +17,29 @@ def execute(filters: dict | None = None):
 
 def get_columns() -> list[dict]:
 	return [
-		{"label": _("Complaint"), "fieldname": "name", "fieldtype": "Link", "options": "Customer Complaint", "width": 150},
+		{
+			"label": _("Complaint"),
+			"fieldname": "name",
+			"fieldtype": "Link",
+			"options": "Customer Complaint",
+			"width": 150,
+		},
 		{"label": _("Received On"), "fieldname": "received_on", "fieldtype": "Datetime", "width": 150},
-		{"label": _("Customer"), "fieldname": "customer", "fieldtype": "Link", "options": "Customer", "width": 160},
+		{
+			"label": _("Customer"),
+			"fieldname": "customer",
+			"fieldtype": "Link",
+			"options": "Customer",
+			"width": 160,
+		},
 		{"label": _("Item"), "fieldname": "item_code", "fieldtype": "Link", "options": "Item", "width": 130},
-		{"label": _("Category"), "fieldname": "category", "fieldtype": "Link", "options": "Complaint Category", "width": 130},
+		{
+			"label": _("Category"),
+			"fieldname": "category",
+			"fieldtype": "Link",
+			"options": "Complaint Category",
+			"width": 130,
+		},
 		{"label": _("Urgency"), "fieldname": "urgency", "fieldtype": "Data", "width": 80},
 		{"label": _("Affected Qty"), "fieldname": "affected_qty", "fieldtype": "Float", "width": 90},
 		{"label": _("Responsibility"), "fieldname": "responsibility", "fieldtype": "Data", "width": 110},
@@ -62,7 +80,9 @@ def get_data(filters) -> list[dict]:
 		category = frappe.qb.DocType("Complaint Category")
 		query = query.where(
 			complaint.category.isin(
-				frappe.qb.from_(category).select(category.name).where((category.lft >= lft) & (category.rgt <= rgt))
+				frappe.qb.from_(category)
+				.select(category.name)
+				.where((category.lft >= lft) & (category.rgt <= rgt))
 			)
 		)
 	if filters.get("from_date"):
@@ -80,7 +100,10 @@ def get_chart(data: list[dict]) -> dict | None:
 		return None
 	labels = list(counts)
 	return {
-		"data": {"labels": [_(s) for s in labels], "datasets": [{"name": _("Complaints"), "values": [counts[s] for s in labels]}]},
+		"data": {
+			"labels": [_(s) for s in labels],
+			"datasets": [{"name": _("Complaints"), "values": [counts[s] for s in labels]}],
+		},
 		"type": "bar",
 	}
 
@@ -91,5 +114,10 @@ def get_summary(data: list[dict]) -> list[dict]:
 	return [
 		{"label": _("Complaints"), "value": len(data), "datatype": "Int"},
 		{"label": _("Closed"), "value": closed, "datatype": "Int", "indicator": "Green"},
-		{"label": _("Late or Breached"), "value": breached, "datatype": "Int", "indicator": "Red" if breached else "Green"},
+		{
+			"label": _("Late or Breached"),
+			"value": breached,
+			"datatype": "Int",
+			"indicator": "Red" if breached else "Green",
+		},
 	]

@@ -5,10 +5,10 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from service_control.service_control.report.complaint_register.complaint_register import execute
-from service_control.tests.utils import TEST_IGNORE, TEST_COMPANY, make_complaint, make_customer
-
+from service_control.tests.utils import TEST_COMPANY, TEST_IGNORE, make_complaint, make_customer
 
 test_ignore = TEST_IGNORE
+
 
 class TestComplaintRegister(FrappeTestCase):
 	def tearDown(self):
@@ -18,7 +18,7 @@ class TestComplaintRegister(FrappeTestCase):
 		make_customer("_Test SC Register Customer")
 		mine = make_complaint(customer="_Test SC Register Customer", category="Delivery")
 		other = make_complaint(category="Packaging")
-		columns, data, _message, chart, summary = execute(
+		_columns, data, _message, _chart, summary = execute(
 			{"company": TEST_COMPANY, "customer": "_Test SC Register Customer"}
 		)
 		names = [row.name for row in data]
