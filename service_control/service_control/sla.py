@@ -173,14 +173,8 @@ def _log_escalations(rule, parenttype: str, meta: dict, now: datetime) -> int:
 	if rule.critical_only and not severity:
 		return 0
 	critical = f"and p.`{severity}` = 'Critical'" if rule.critical_only else ""
-	frappe.db.sql(
-		f"""
-		insert ignore into `tabService Escalation Log`
-			(name, creation, modified, owner, modified_by, docstatus,
-			reference_doctype, reference_name, stage, level, `trigger`, status)
-		select md5(concat_ws('|', k.parenttype, k.parent, k.stage, %(level)s)), %(now)s, %(now)s,
-			'Administrator', 'Administrator', 0,
-			k.parenttype, k.parent, k.stage, %(level)s, %(trigger)s, 'Pending'
+	# The same selection feeds the log insert and the clock update below.
+	due = f"""
 		from `tabService SLA Clock` k
 		join `tab{parenttype}` p on p.name = k.parent
 		where k.parenttype = %(parenttype)s
@@ -189,38 +183,34 @@ def _log_escalations(rule, parenttype: str, meta: dict, now: datetime) -> int:
 			and coalesce(k.escalated_level, 0) < %(level)s
 			and p.status not in %(final)s
 			{critical}
-		""",
-		{
-			"level": rule.level.level,
-			"trigger": rule.level.trigger,
-			"now": now,
-			"parenttype": parenttype,
-			"states": rule.states,
-			"cutoff": rule.cutoff,
-			"final": meta["final_statuses"],
-		},
-	)
-	inserted = frappe.db._cursor.rowcount if frappe.db._cursor else 0
-	# A higher level supersedes lower ones that have not fired yet (see the module docstring).
+	"""
+	params = {
+		"level": rule.level.level,
+		"trigger": rule.level.trigger,
+		"now": now,
+		"parenttype": parenttype,
+		"states": rule.states,
+		"cutoff": rule.cutoff,
+		"final": meta["final_statuses"],
+	}
 	frappe.db.sql(
 		f"""
-		update `tabService SLA Clock` k
-		join `tab{parenttype}` p on p.name = k.parent
-		set k.escalated_level = %(level)s
-		where k.parenttype = %(parenttype)s
-			and k.state in %(states)s
-			and k.`{rule.column}` <= %(cutoff)s
-			and coalesce(k.escalated_level, 0) < %(level)s
-			and p.status not in %(final)s
-			{critical}
+		insert ignore into `tabService Escalation Log`
+			(name, creation, modified, owner, modified_by, docstatus,
+			reference_doctype, reference_name, stage, level, `trigger`, status)
+		select md5(concat_ws('|', k.parenttype, k.parent, k.stage, %(level)s)), %(now)s, %(now)s,
+			'Administrator', 'Administrator', 0,
+			k.parenttype, k.parent, k.stage, %(level)s, %(trigger)s, 'Pending'
+		{due}
 		""",
-		{
-			"level": rule.level.level,
-			"parenttype": parenttype,
-			"states": rule.states,
-			"cutoff": rule.cutoff,
-			"final": meta["final_statuses"],
-		},
+		params,
+	)
+	inserted = frappe.db._cursor.rowcount if frappe.db._cursor else 0
+	# A higher level supersedes lower ones that have not fired yet (see run_sweep's docstring).
+	frappe.db.sql(
+		f"update `tabService SLA Clock` k join `tab{parenttype}` p on p.name = k.parent "
+		f"set k.escalated_level = %(level)s where k.name in (select k.name {due})",
+		params,
 	)
 	return inserted
 

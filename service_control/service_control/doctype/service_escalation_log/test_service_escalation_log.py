@@ -26,6 +26,10 @@ class TestServiceEscalationLog(FrappeTestCase):
 			rule, "Customer Complaint", CLOCK_PARENTS["Customer Complaint"], now_datetime()
 		)
 		self.assertGreaterEqual(first, 1)
+		levels = frappe.get_all(
+			"Service SLA Clock", filters={"parent": doc.name, "state": "Breached"}, pluck="escalated_level"
+		)
+		self.assertEqual(set(levels), {2})
 		# a second worker that had not seen the first's clock update still inserts nothing
 		frappe.db.sql("update `tabService SLA Clock` set escalated_level = 0 where parent = %s", doc.name)
 		second = _log_escalations(
