@@ -11,8 +11,8 @@ from datetime import time, timedelta
 from itertools import pairwise
 
 from service_control.core.errors import SettingsError, _
+from service_control.core.working_time import WEEKDAYS
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 STAGES = ("First Reply", "Arrangement", "Resolution", "Closure")
 URGENCIES = ("Urgent", "Normal")
 ESCALATION_TRIGGERS = ("At Risk", "Breached")

@@ -140,6 +140,11 @@ def _update_states(new_state: str, from_states: tuple[str, ...], column: str, no
 		.where(clock[column] <= now)
 	)
 	query.run()
+	return _rowcount()
+
+
+def _rowcount() -> int:
+	"""Rows touched by the last statement (set-based updates return no result set)."""
 	return frappe.db._cursor.rowcount if frappe.db._cursor else 0
 
 
@@ -205,7 +210,7 @@ def _log_escalations(rule, parenttype: str, meta: dict, now: datetime) -> int:
 		""",
 		params,
 	)
-	inserted = frappe.db._cursor.rowcount if frappe.db._cursor else 0
+	inserted = _rowcount()
 	# A higher level supersedes lower ones that have not fired yet (see run_sweep's docstring).
 	frappe.db.sql(
 		f"update `tabService SLA Clock` k join `tab{parenttype}` p on p.name = k.parent "
