@@ -14,6 +14,7 @@ from service_control.core.sla import (
 	SlaError,
 	compute_clock,
 	recompute_many,
+	stopped_state,
 )
 from service_control.core.working_time import CalendarClock, WorkingCalendar
 
@@ -236,7 +237,22 @@ def test_state_values_are_the_stored_strings():
 		"Met",
 		"Met Late",
 		"Paused",
+		"Stopped",
 	]
+
+
+@pytest.mark.parametrize(
+	"state,expected",
+	[
+		("Met", "Met"),
+		("Met Late", "Met Late"),
+		("On Track", "Stopped"),
+		("Breached", "Stopped"),
+		(None, "Stopped"),
+	],
+)
+def test_cancelled_case_stops_unmet_clocks(state, expected):
+	assert stopped_state(state) == expected
 
 
 # --- validation ------------------------------------------------------------------------------------

@@ -103,7 +103,7 @@ def due_escalations(
 
 
 #: Worst first: the state a document shows in its list view is the worst of its clocks.
-STATE_SEVERITY = ("Breached", "At Risk", "On Track", "Paused", "Met Late", "Met")
+STATE_SEVERITY = ("Breached", "At Risk", "On Track", "Paused", "Stopped", "Met Late", "Met")
 
 
 def overall_state(states: Iterable[str | None]) -> str | None:

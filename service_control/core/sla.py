@@ -42,6 +42,19 @@ class ClockState(StrEnum):
 	MET = "Met"
 	MET_LATE = "Met Late"
 	PAUSED = "Paused"
+	#: The case was cancelled before the stage was met: the clock no longer runs or escalates.
+	STOPPED = "Stopped"
+
+
+#: States in which a clock still counts down (and a calendar change can move its deadline).
+LIVE_STATES = (ClockState.ON_TRACK, ClockState.AT_RISK, ClockState.BREACHED, ClockState.PAUSED)
+
+
+def stopped_state(state: str | None) -> ClockState:
+	"""The state of a clock whose case is cancelled: a met stage keeps its result."""
+	if state in (ClockState.MET, ClockState.MET_LATE):
+		return ClockState(state)
+	return ClockState.STOPPED
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from frappe import _
 from frappe.utils import get_datetime, now_datetime
 
 from service_control.core.escalation import EscalationLevel, overall_state, sweep_rules
-from service_control.core.sla import ClockState, Pause, compute_clock
+from service_control.core.sla import LIVE_STATES, ClockState, Pause, compute_clock, stopped_state
 from service_control.utils import get_clock, get_settings
 
 #: Parent doctypes with SLA clocks, and the field naming who owns the case (escalation level
@@ -26,6 +26,11 @@ CLOCK_PARENTS = {
 	"Customer Complaint": {
 		"owner_field": "investigation_owner",
 		"severity_field": "severity",
+		"final_statuses": ("Closed", "Cancelled"),
+	},
+	"Repair Request": {
+		"owner_field": "technician",
+		"severity_field": None,
 		"final_statuses": ("Closed", "Cancelled"),
 	},
 }
@@ -56,8 +61,19 @@ def update_clocks(
 	met: dict[str, datetime | None],
 	caps: dict[str, datetime | None] | None = None,
 	now: datetime | None = None,
+	stopped: bool = False,
 ) -> None:
-	"""Recompute every stage clock of ``doc`` with the core; the same code runs on each save."""
+	"""Recompute every stage clock of ``doc`` with the core; the same code runs on each save.
+
+	``stopped``: the case is cancelled, so stages not met yet stop for good (no sweep, no
+	escalation, no recompute).
+	"""
+	if stopped:
+		for row in doc.get("sla_clocks") or []:
+			row.state = stopped_state(row.state).value
+			row.at_risk_on = None
+		doc.sla_state = overall_state([row.state for row in doc.get("sla_clocks") or []])
+		return
 	now = now or now_datetime()
 	caps = caps or {}
 	pauses = get_pauses(doc)
@@ -349,7 +365,12 @@ def recompute_open_clocks(
 	total = (
 		frappe.db.count(
 			"Service SLA Clock",
-			{"met_on": ("is", "not set"), "basis": "Working Hours", "company": ("in", companies)},
+			{
+				"met_on": ("is", "not set"),
+				"basis": "Working Hours",
+				"company": ("in", companies),
+				"state": ("in", [s.value for s in LIVE_STATES]),
+			},
 		)
 		if companies
 		else 0
@@ -359,9 +380,15 @@ def recompute_open_clocks(
 		rows = frappe.db.sql(
 			"""select name, parent, parenttype, company, start_on, allowance_hours, cap_on
 			from `tabService SLA Clock`
-			where met_on is null and basis = 'Working Hours' and company in %(companies)s and name > %(last)s
+			where met_on is null and basis = 'Working Hours' and company in %(companies)s
+				and state in %(live)s and name > %(last)s
 			order by name limit %(limit)s""",
-			{"companies": companies, "last": last, "limit": batch_size},
+			{
+				"companies": companies,
+				"live": [s.value for s in LIVE_STATES],
+				"last": last,
+				"limit": batch_size,
+			},
 			as_dict=True,
 		)
 		if not rows:
@@ -405,19 +432,20 @@ def _pauses_by_parent(parents: set[tuple[str, str]]) -> dict[tuple[str, str], li
 
 
 def _write_clock_batch(updates: dict[str, tuple]) -> None:
-	"""One UPDATE ... CASE per batch instead of one statement per clock."""
+	"""One UPDATE per batch, joined to the new values by primary key.
+
+	A ``CASE name WHEN ...`` update would compare every row with every WHEN (quadratic in the
+	batch size); a derived table of the values is joined by the clock's primary key instead.
+	"""
 	if not updates:
 		return
-	names = list(updates)
-	cases = {col: [] for col in ("due_on", "at_risk_on", "state")}
-	values = {col: [] for col in cases}
-	for name in names:
-		for i, col in enumerate(cases):
-			cases[col].append("when %s then %s")
-			values[col] += [name, updates[name][i]]
-	set_sql = ", ".join(f"`{col}` = case name {' '.join(parts)} end" for col, parts in cases.items())
-	params = [v for col in cases for v in values[col]] + names
+	rows = " union all ".join(
+		["select %s as name, %s as due_on, %s as at_risk_on, %s as state"]
+		+ ["select %s, %s, %s, %s"] * (len(updates) - 1)
+	)
+	params = [value for name, values in updates.items() for value in (name, *values)]
 	frappe.db.sql(
-		f"update `tabService SLA Clock` set {set_sql} where name in ({', '.join(['%s'] * len(names))})",
+		f"""update `tabService SLA Clock` k join ({rows}) b on b.name = k.name
+		set k.due_on = b.due_on, k.at_risk_on = b.at_risk_on, k.state = b.state""",
 		params,
 	)

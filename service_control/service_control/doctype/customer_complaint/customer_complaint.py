@@ -44,6 +44,7 @@ class CustomerComplaint(Document):
 			met=self._stage_events(),
 			caps={"First Reply": self.customer_deadline},
 			now=now,
+			stopped=self.status == rules.CANCELLED,
 		)
 
 	def on_update(self):

@@ -7,9 +7,11 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import get_datetime, now_datetime
 
+from service_control.core.working_time import WorkingCalendar
 from service_control.exceptions import ComplaintValidationError, InvalidTransitionError
-from service_control.service_control.sla import run_sweep
+from service_control.service_control.sla import recompute_open_clocks, run_sweep
 from service_control.tests.utils import (
+	TEST_COMPANY,
 	TEST_IGNORE,
 	make_complaint,
 	make_customer,
@@ -222,6 +224,74 @@ class TestCustomerComplaint(FrappeTestCase):
 		self.assertEqual(frappe.db.count("Service Escalation Log", {"reference_name": doc.name}), count)
 		self.assertEqual(frappe.db.count("Notification Log", {"document_name": doc.name}), notifications)
 		self.assertEqual(again["notified"], 0)
+
+	def test_cancelled_complaint_stops_its_clocks(self):
+		doc = make_complaint(received_on=now_datetime() - timedelta(hours=100))
+		doc.status = "Cancelled"
+		doc.cancel_reason = "Registered twice"
+		doc.save()
+		self.assertEqual({c.state for c in doc.sla_clocks} - {"Met", "Met Late"}, {"Stopped"})
+		self.assertEqual(doc.sla_state, "Stopped")
+		run_sweep()
+		states = frappe.get_all("Service SLA Clock", filters={"parent": doc.name}, pluck="state")
+		self.assertNotIn("Breached", states)
+		self.assertFalse(frappe.db.exists("Service Escalation Log", {"reference_name": doc.name}))
+
+	def test_holiday_change_moves_working_hour_deadlines(self):
+		self.addCleanup(frappe.clear_document_cache, "Service Control Settings", "Service Control Settings")
+		self.addCleanup(frappe.clear_document_cache, "Company", TEST_COMPANY)
+		settings = frappe.get_single("Service Control Settings")
+		for row in settings.sla_targets:
+			if row.document_type == "Customer Complaint" and row.stage == "Resolution":
+				row.basis = "Working Hours"
+		for row in settings.company_defaults:
+			row.holiday_list = None  # the company's own holiday list applies
+		settings.save()
+		holiday_list = frappe.get_doc(
+			{
+				"doctype": "Holiday List",
+				"holiday_list_name": "_Test SC Recompute Holidays",
+				"from_date": now_datetime().date() - timedelta(days=30),
+				"to_date": now_datetime().date() + timedelta(days=400),
+			}
+		).insert()
+		frappe.db.set_value("Company", TEST_COMPANY, "default_holiday_list", holiday_list.name)
+		frappe.clear_document_cache("Company", TEST_COMPANY)
+
+		received = now_datetime().replace(microsecond=0) - timedelta(hours=1)
+		doc = make_complaint(received_on=received)
+		clocks = {c.stage: c for c in doc.sla_clocks}
+		self.assertEqual(clocks["Resolution"].basis, "Working Hours")
+		due_before = get_datetime(clocks["Resolution"].due_on)
+		reply_before = get_datetime(clocks["First Reply"].due_on)
+		# a holiday on the first weekday after tomorrow: inside the resolution window
+		holiday = received.date() + timedelta(days=2)
+		while holiday.weekday() > 4:
+			holiday += timedelta(days=1)
+		holiday_list.append("holidays", {"holiday_date": holiday, "description": "Test"})
+		holiday_list.save()
+
+		self.assertGreaterEqual(recompute_open_clocks(holiday_list.name), 1)
+
+		due_after = get_datetime(
+			frappe.db.get_value("Service SLA Clock", {"parent": doc.name, "stage": "Resolution"}, "due_on")
+		)
+		calendar = WorkingCalendar.from_rows(
+			[(r.weekday, r.from_time, r.to_time) for r in settings.working_hours], [holiday]
+		)
+		self.assertGreater(due_after, due_before)
+		self.assertEqual(
+			due_after, calendar.add(received, timedelta(hours=clocks["Resolution"].allowance_hours))
+		)
+		# calendar-hour clocks do not move
+		self.assertEqual(
+			get_datetime(
+				frappe.db.get_value(
+					"Service SLA Clock", {"parent": doc.name, "stage": "First Reply"}, "due_on"
+				)
+			),
+			reply_before,
+		)
 
 	# ---- permissions ------------------------------------------------------------------------
 
