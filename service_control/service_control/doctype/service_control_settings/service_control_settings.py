@@ -71,3 +71,20 @@ class ServiceControlSettings(Document):
 
 	def on_update(self):
 		clear_calendar_cache()
+		if self._working_hours_changed():
+			# new working hours move every running working-hour deadline, in the background
+			frappe.enqueue(
+				"service_control.service_control.sla.recompute_open_clocks",
+				queue="long",
+				job_id="service_control:recompute:working-hours",
+				deduplicate=True,
+				enqueue_after_commit=True,
+			)
+
+	def _working_hours_changed(self) -> bool:
+		before = self.get_doc_before_save()
+
+		def hours(doc) -> set[tuple[str, str, str]]:
+			return {(r.weekday, str(r.from_time), str(r.to_time)) for r in doc.working_hours}
+
+		return bool(before) and hours(before) != hours(self)
