@@ -20,6 +20,12 @@ before_uninstall = "service_control.setup.uninstall.before_uninstall"
 # -------
 before_tests = "service_control.tests.utils.before_tests"
 
+# Form scripts on ERPNext doctypes
+# ---------------------------------
+doctype_js = {
+	"Delivery Note": "public/js/delivery_note.js",  # issue 5: disposition from a complaint return
+}
+
 # Document events on ERPNext / Frappe doctypes
 # --------------------------------------------
 doc_events = {
@@ -35,14 +41,27 @@ scheduler_events = {
 		# SLA sweep: marks At Risk / Breached and escalates; enqueues itself on the long queue.
 		"*/10 * * * *": ["service_control.service_control.sla.schedule_sweep"],
 	},
+	# Satisfaction surveys: create and e-mail each due period's requests, expire old links,
+	# remind key-customer visits (enqueues itself on the long queue).
+	"daily": [
+		"service_control.service_control.survey.daily",
+		# CAPA: action reminders, overdue escalation once, effectiveness checks that fall due.
+		"service_control.service_control.capa_sweep.run_daily",
+	],
 }
 
 # Permissions: portal users see only complaints of their own customer.
 permission_query_conditions = {
 	"Customer Complaint": "service_control.service_control.doctype.customer_complaint.customer_complaint.get_permission_query_conditions",
+	"Satisfaction Survey Response": "service_control.service_control.survey.get_permission_query_conditions",
+	"Repair Request": "service_control.service_control.doctype.repair_request.repair_request.get_permission_query_conditions",
+	"Repair Feedback": "service_control.service_control.doctype.repair_feedback.repair_feedback.get_permission_query_conditions",
 }
 has_permission = {
 	"Customer Complaint": "service_control.service_control.doctype.customer_complaint.customer_complaint.has_permission",
+	"Satisfaction Survey Response": "service_control.service_control.survey.has_permission",
+	"Repair Request": "service_control.service_control.doctype.repair_request.repair_request.has_permission",
+	"Repair Feedback": "service_control.service_control.doctype.repair_feedback.repair_feedback.has_permission",
 }
 
 # Portal
@@ -55,6 +74,12 @@ standard_portal_menu_items = [
 		"title": "Complaints",
 		"route": "/complaints",
 		"reference_doctype": "Customer Complaint",
+		"role": "Customer",
+	},
+	{
+		"title": "Satisfaction Surveys",
+		"route": "/satisfaction-survey",
+		"reference_doctype": "Satisfaction Survey Response",
 		"role": "Customer",
 	},
 ]

@@ -44,7 +44,9 @@ def test_modules_txt_names_one_module():
 	assert (APP / "modules.txt").read_text().split() == ["Service", "Control"]
 
 
-@pytest.mark.parametrize("kind", ["doctype", "report", "workspace", "print_format", "web_form"])
+@pytest.mark.parametrize(
+	"kind", ["doctype", "report", "workspace", "print_format", "web_form", "number_card", "dashboard_chart"]
+)
 def test_json_matches_folder_and_module(kind):
 	for path, data in load_all(kind) if (MODULE_DIR / kind).exists() else []:
 		assert scrub(data["name"]) == path.parent.name, path

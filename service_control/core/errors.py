@@ -35,3 +35,11 @@ class ComplaintError(DomainError):
 
 class UnsupportedVersionError(DomainError):
 	pass
+
+
+class CompensationError(DomainError):
+	pass
+
+
+class DispositionError(DomainError):
+	pass

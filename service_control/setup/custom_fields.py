@@ -13,6 +13,33 @@ CUSTOM_FIELDS = {
 			"description": "Key customers get the periodic satisfaction surveys and a yearly visit.",
 		},
 	],
+	# issue 5: a sales return made from a complaint links back to it
+	"Delivery Note": [
+		{
+			"fieldname": "sc_customer_complaint",
+			"label": "Returned for Complaint",
+			"fieldtype": "Link",
+			"options": "Customer Complaint",
+			"insert_after": "return_against",
+			"depends_on": "eval:doc.is_return",
+			"read_only": 1,
+			"no_copy": 1,
+			"search_index": 1,
+		},
+	],
+	"Sales Invoice": [
+		{
+			"fieldname": "sc_customer_complaint",
+			"label": "Returned for Complaint",
+			"fieldtype": "Link",
+			"options": "Customer Complaint",
+			"insert_after": "return_against",
+			"depends_on": "eval:doc.is_return",
+			"read_only": 1,
+			"no_copy": 1,
+			"search_index": 1,
+		},
+	],
 }
 
 

@@ -79,3 +79,25 @@ def set_default_settings() -> None:
 	if changed:
 		settings.flags.ignore_permissions = True
 		settings.save()
+
+
+def set_default_repair_targets() -> None:
+	"""Add the repair-request SLA targets (issue 6) when settings have none for Repair Request."""
+	from service_control.core.repair import DEFAULT_REPAIR_TARGETS
+
+	settings = frappe.get_single("Service Control Settings")
+	if any(row.document_type == "Repair Request" for row in settings.sla_targets):
+		return
+	for urgency, stage, hours in DEFAULT_REPAIR_TARGETS:
+		settings.append(
+			"sla_targets",
+			{
+				"document_type": "Repair Request",
+				"urgency": urgency,
+				"stage": stage,
+				"hours": hours,
+				"basis": "Calendar Hours",
+			},
+		)
+	settings.flags.ignore_permissions = True
+	settings.save()

@@ -5,11 +5,12 @@ The app's own doctypes, with their records, are dropped by Frappe's uninstall it
 
 import frappe
 
-from service_control.setup import custom_fields, roles, workflows
+from service_control.setup import accounting_dimension, custom_fields, roles, workflows
 
 
 def before_uninstall() -> None:
 	workflows.delete_app_workflows()
+	accounting_dimension.remove_dimension()
 	custom_fields.delete()
 	frappe.db.delete("Property Setter", {"module": "Service Control"})
 	roles.delete_roles()

@@ -26,8 +26,12 @@ def create_missing_workflows() -> None:
 		workflow = frappe.get_doc(
 			{
 				"doctype": "Workflow",
-				**{k: v for k, v in spec.items() if k not in ("states", "transitions")},
-				"states": [{"state": s, "doc_status": "0", "allow_edit": role} for s, role in spec["states"]],
+				**{k: v for k, v in spec.items() if k not in ("states", "transitions", "doc_status")},
+				# "doc_status" (optional) maps the states of a submittable doctype to 1 / 2
+				"states": [
+					{"state": s, "doc_status": spec.get("doc_status", {}).get(s, "0"), "allow_edit": role}
+					for s, role in spec["states"]
+				],
 				"transitions": [
 					{
 						"state": state,

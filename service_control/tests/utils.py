@@ -227,3 +227,267 @@ def make_complaint(**kwargs):
 	)
 	doc.insert()
 	return doc
+
+
+# ------------------------------------------------------------------------------------------
+# issue 5: returns, disposition and compensation
+
+
+def make_account(account_name: str, parent_name: str = "Indirect Expenses", **kwargs) -> str:
+	name = frappe.db.get_value("Account", {"account_name": account_name, "company": TEST_COMPANY}, "name")
+	if name:
+		return name
+	parent = frappe.db.get_value(
+		"Account", {"account_name": parent_name, "company": TEST_COMPANY, "is_group": 1}, "name"
+	)
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Account",
+				"account_name": account_name,
+				"parent_account": parent,
+				"company": TEST_COMPANY,
+				**kwargs,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
+def make_warehouse(warehouse_name: str) -> str:
+	name = get_warehouse(warehouse_name)
+	if name:
+		return name
+	parent = frappe.db.get_value("Warehouse", {"is_group": 1, "company": TEST_COMPANY}, "name")
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Warehouse",
+				"warehouse_name": warehouse_name,
+				"company": TEST_COMPANY,
+				"parent_warehouse": parent,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
+def set_service_company_defaults(**overrides) -> dict:
+	"""The test company's row of Service Company Defaults (limits 5000 / 1000 CNY), with the
+	accounts and warehouses issue 5 needs; ``overrides`` replace single values (None clears)."""
+	values = {
+		"company": TEST_COMPANY,
+		"quality_manager_limit": 5000,
+		"supplier_claim_limit": 1000,
+		"currency": "CNY",
+		"compensation_expense_account": make_account("_Test SC Compensation Expense"),
+		"scrap_loss_account": make_account("_Test SC Scrap Loss"),
+		"pending_warehouse": make_warehouse("_Test SC Pending"),
+		"scrap_warehouse": make_warehouse("_Test SC Scrap"),
+		"rework_warehouse": make_warehouse("_Test SC Rework"),
+		"sellable_warehouse": get_warehouse(),
+		**overrides,
+	}
+	settings = frappe.get_single("Service Control Settings")
+	row = next((r for r in settings.company_defaults if r.company == TEST_COMPANY), None)
+	if row is None:
+		row = settings.append("company_defaults", {})
+	row.update(values)
+	settings.flags.ignore_permissions = True
+	settings.save()
+	frappe.clear_document_cache("Service Control Settings", "Service Control Settings")
+	return values
+
+
+def make_sales_invoice(customer: str, item_code: str, qty: float = 10, rate: float = 200, **kwargs):
+	"""A submitted Sales Invoice that does not move stock (goods went on a Delivery Note)."""
+	si = frappe.get_doc(
+		{
+			"doctype": "Sales Invoice",
+			"company": TEST_COMPANY,
+			"customer": customer,
+			"currency": "CNY",
+			"conversion_rate": 1,
+			"selling_price_list": make_price_list(),
+			"plc_conversion_rate": 1,
+			"posting_date": getdate(),
+			"due_date": getdate(),
+			"items": [{"item_code": item_code, "qty": qty, "rate": rate}],
+			**kwargs,
+		}
+	)
+	si.insert(ignore_permissions=True)
+	si.submit()
+	return si
+
+
+# ---- CAPA (issue 4) ------------------------------------------------------------------------
+
+
+def make_corrective_action(days_ago: int = 30, **kwargs):
+	"""An internal CAPA in Draft, dated ``days_ago`` days back (so past due dates are allowed)."""
+	doc = frappe.get_doc(
+		{
+			"doctype": "Corrective Action",
+			"company": TEST_COMPANY,
+			"opened_on": add_days(getdate(), -days_ago),
+			"problem_what": "Housings scratched in final assembly",
+			"problem_where": "Assembly line 2",
+			"severity": 6,
+			"occurrence": 4,
+			"detection": 5,
+			**kwargs,
+		}
+	)
+	doc.insert()
+	return doc
+
+
+def advance_capa_to(doc, status: str, actions: list[dict] | None = None):
+	"""Walk a CAPA through the gates up to ``status`` (as the current user), filling what each needs."""
+	order = [
+		"Draft",
+		"Containment",
+		"Root Cause",
+		"Actions Planned",
+		"Approved",
+		"Implemented",
+		"Effectiveness Check",
+	]
+	for step in order[order.index(doc.status) + 1 : order.index(status) + 1]:
+		if step == "Root Cause" and not doc.containment_actions:
+			doc.append("containment_actions", {"action": "Sort stock on hand", "action_type": "Emergency"})
+		if step == "Actions Planned":
+			doc.root_cause_method = doc.root_cause_method or "Fishbone"
+			doc.root_cause = doc.root_cause or "Worn fixture scratches the housing"
+			doc.cause_category = doc.cause_category or "Machine"
+			for row in actions or [{"action": "Replace the fixture", "due_date": add_days(getdate(), 5)}]:
+				doc.append(
+					"actions",
+					{
+						"round": doc.current_round,
+						"action_type": "Corrective",
+						"action_owner": "Administrator",
+						**row,
+					},
+				)
+		if step == "Implemented":
+			for row in doc.actions:
+				if row.status in ("Open", "In Progress"):
+					row.status, row.completed_on = "Done", row.completed_on or getdate()
+		doc.status = step
+		doc.save()
+	return doc
+
+
+# ---- satisfaction surveys (issue 7) ------------------------------------------------------------
+
+SURVEY_GROUP = "_Test SC Survey Group"
+SURVEY_TEMPLATE = "_Test SC Survey Template"
+SURVEY_CRITERIA = (("Product Quality", "产品质量", 40), ("Delivery", "交货期", 30), ("Service", "服务", 30))
+
+
+def make_survey_customer(name: str, key: int = 0, email: str | None = None, disabled: int = 0) -> str:
+	"""A customer in the survey test group with a primary contact that has ``email``."""
+	if not frappe.db.exists("Customer Group", SURVEY_GROUP):
+		frappe.get_doc(
+			{
+				"doctype": "Customer Group",
+				"customer_group_name": SURVEY_GROUP,
+				"parent_customer_group": frappe.db.get_value("Customer Group", {"is_group": 1}, "name"),
+				"is_group": 0,
+			}
+		).insert(ignore_permissions=True)
+	if not frappe.db.exists("Customer", name):
+		frappe.get_doc(
+			{
+				"doctype": "Customer",
+				"customer_name": name,
+				"customer_group": SURVEY_GROUP,
+				"territory": frappe.db.get_value("Territory", {"is_group": 0}, "name"),
+			}
+		).insert(ignore_permissions=True)
+	frappe.db.set_value("Customer", name, {"sc_key_customer": key, "disabled": disabled})
+	if email and not frappe.db.get_value("Customer", name, "customer_primary_contact"):
+		contact = frappe.get_doc(
+			{
+				"doctype": "Contact",
+				"first_name": name,
+				"email_ids": [{"email_id": email, "is_primary": 1}],
+				"links": [{"link_doctype": "Customer", "link_name": name}],
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.set_value("Customer", name, "customer_primary_contact", contact.name)
+	return name
+
+
+def make_survey_template(name: str = SURVEY_TEMPLATE, scale: str = "1-5", include_nps: int = 1) -> str:
+	if not frappe.db.exists("Satisfaction Survey Template", name):
+		frappe.get_doc(
+			{
+				"doctype": "Satisfaction Survey Template",
+				"template_name": name,
+				"scale": scale,
+				"include_nps": include_nps,
+				"intro_en": "Please rate us.",
+				"intro_zh": "请为我们评分。",
+				"criteria": [{"label_en": en, "label_zh": zh, "weight": w} for en, zh, w in SURVEY_CRITERIA],
+			}
+		).insert(ignore_permissions=True)
+	return name
+
+
+def make_survey_plan(customers: list[str] | None = None, **kwargs):
+	doc = frappe.get_doc(
+		{
+			"doctype": "Satisfaction Survey Plan",
+			"title": "_Test SC Survey Plan",
+			"plan_year": getdate().year,
+			"company": TEST_COMPANY,
+			"template": make_survey_template(),
+			"plan_owner": "Administrator",
+			"frequency": "Half-yearly",
+			"selection": "Customer List" if customers else "Key Customers",
+			"customers": [{"customer": c} for c in customers or []],
+			**kwargs,
+		}
+	)
+	doc.insert(ignore_permissions=True)
+	return doc
+
+
+def make_outgoing_email_account(email: str = "sc.outgoing@example.com") -> str:
+	"""A default outgoing account, so frappe.sendmail queues mail in tests (SMTP is not contacted)."""
+	name = frappe.db.get_value("Email Account", {"default_outgoing": 1, "enable_outgoing": 1})
+	if name:
+		return name
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Email Account",
+				"email_account_name": "_Test SC Outgoing",
+				"email_id": email,
+				"enable_outgoing": 1,
+				"default_outgoing": 1,
+				"smtp_server": "localhost",
+				"smtp_port": 25,
+				"no_smtp_authentication": 1,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
+def make_supplier(name: str = "_Test SC Supplier") -> str:
+	if not frappe.db.exists("Supplier", name):
+		frappe.get_doc(
+			{
+				"doctype": "Supplier",
+				"supplier_name": name,
+				"supplier_group": frappe.db.get_value("Supplier Group", {"is_group": 0}, "name"),
+			}
+		).insert(ignore_permissions=True)
+	return name

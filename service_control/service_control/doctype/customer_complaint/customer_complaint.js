@@ -38,5 +38,60 @@ frappe.ui.form.on("Customer Complaint", {
 				`<span class="indicator ${colour}">${__("SLA")}: ${__(frm.doc.sla_state)}</span>`
 			);
 		}
+		// CAPA (issue 4): one click from a company-responsibility complaint
+		if (
+			!frm.is_new() &&
+			frm.doc.responsibility === "Company" &&
+			frm.doc.status !== "Cancelled" &&
+			(!frm.doc.corrective_action || frm.doc.corrective_action_status === "Cancelled") &&
+			frappe.model.can_create("Corrective Action")
+		) {
+			frm.add_custom_button(
+				__("Corrective Action (CAPA)"),
+				() =>
+					frappe.model.open_mapped_doc({
+						method: "service_control.service_control.doctype.corrective_action.corrective_action.make_corrective_action",
+						frm,
+					}),
+				__("Create")
+			);
+		}
+	},
+});
+
+// Returns and compensation (issue 5): the sales return through ERPNext's own mapping, then the
+// compensation claim.
+frappe.ui.form.on("Customer Complaint", {
+	refresh(frm) {
+		if (frm.is_new() || frm.doc.status === "Cancelled") return;
+		if ((frm.doc.delivery_note || frm.doc.sales_invoice) && frappe.model.can_create("Delivery Note")) {
+			frm.add_custom_button(
+				__("Sales Return"),
+				() =>
+					frappe.call({
+						method: "service_control.service_control.returns.make_sales_return",
+						args: { complaint: frm.doc.name },
+						callback(r) {
+							if (!r.exc && r.message) {
+								const doc = frappe.model.sync(r.message)[0];
+								frappe.set_route("Form", doc.doctype, doc.name);
+							}
+						},
+					}),
+				__("Create")
+			);
+		}
+		if (frappe.model.can_create("Compensation")) {
+			frm.add_custom_button(
+				__("Compensation"),
+				() =>
+					frappe.new_doc("Compensation", {
+						customer_complaint: frm.doc.name,
+						company: frm.doc.company,
+						customer: frm.doc.customer,
+					}),
+				__("Create")
+			);
+		}
 	},
 });

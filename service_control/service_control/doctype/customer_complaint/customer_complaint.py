@@ -8,6 +8,7 @@ from frappe.utils import add_years, get_datetime, getdate, now_datetime
 
 from service_control.core import complaint as rules
 from service_control.service_control import sla
+from service_control.service_control.doctype.customer_complaint.portal import apply_portal_defaults
 from service_control.utils import domain_errors, get_settings
 
 #: Fields a user may still change on a Closed / Cancelled complaint without a System Manager.
@@ -20,6 +21,9 @@ REFERENCE_FIELDS = (
 
 
 class CustomerComplaint(Document):
+	def before_insert(self):
+		apply_portal_defaults(self)  # a website user files for their own customer only
+
 	def validate(self):
 		now = now_datetime()
 		self.title = self.customer_name or self.customer
@@ -246,6 +250,8 @@ def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bo
 	user = user or frappe.session.user
 	if not _is_portal_user(user):
 		return True
+	if ptype == "create" and not doc.get("customer"):
+		return True  # before_insert sets the user's own customer
 	return doc.customer in get_portal_customers(user)
 
 

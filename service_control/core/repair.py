@@ -1,0 +1,595 @@
+"""Repair service (维修服务): the three guarantees (三包), the repair request's life and statistics.
+
+Three guarantees: 包修 repair, 包换 replace, 包退 refund. From the delivery date a customer may
+ask for a refund within ``refund_days``, a replacement within ``replace_days`` (a refund window
+also allows a replacement), and a repair at any time: free while the serial number is under
+warranty or an AMC (maintenance contract), chargeable once both have run out. The warranty runs
+to the Serial No's own warranty expiry date; without one, ``warranty_months`` from delivery.
+
+Repair request status flow (报修登记表 → 维修反馈单 → 回访/结案): Open (registered) → Assigned
+(a Service Technician takes it) → In Progress (a feedback form is being filled) → Resolved (a
+feedback form was submitted with a result) → Closed (after-sales confirms). Awaiting Customer
+pauses the SLA clocks; a result of Not Fixed sends the request back to In Progress for another
+visit; Cancelled is for requests registered in error.
+
+Statistics (维修统计表) work on plain ``RepairRecord`` rows: first-time-fix rate, mean time to
+repair on any ``Clock`` (working time with ``WorkingCalendar``), satisfaction rate from the
+customer's verification, repairs per 1,000 delivered units (R/1000), and monthly / annual
+三包 summaries.
+"""
+
+import calendar
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from service_control.core.errors import DomainError, TransitionError, _
+from service_control.core.working_time import Clock
+
+
+class RepairError(DomainError):
+	"""A repair request or feedback form that breaks a rule."""
+
+
+# ------------------------------------------------------------------------------------------
+# Three guarantees (三包)
+
+REPAIR = "Repair"
+REPLACE = "Replace"
+REFUND = "Refund"
+REMEDIES = (REPAIR, REPLACE, REFUND)
+
+UNDER_WARRANTY = "Under Warranty"
+UNDER_AMC = "Under AMC"
+OUT_OF_WARRANTY = "Out of Warranty"
+UNKNOWN = "Unknown"
+
+
+@dataclass(frozen=True)
+class WarrantyPolicy:
+	"""Service Control Settings: warranty_refund_days, warranty_replace_days, warranty_months."""
+
+	refund_days: int = 7
+	replace_days: int = 15
+	warranty_months: int = 12
+
+	def __post_init__(self) -> None:
+		if self.refund_days < 0 or self.replace_days < 0 or self.warranty_months < 0:
+			raise RepairError(_("Warranty days and months cannot be negative."))
+		if self.refund_days > self.replace_days:
+			raise RepairError(
+				_("The refund period ({0} days) cannot be longer than the replacement period ({1} days)."),
+				self.refund_days,
+				self.replace_days,
+			)
+
+
+@dataclass(frozen=True)
+class WarrantyStatus:
+	status: str  # Under Warranty / Under AMC / Out of Warranty / Unknown
+	warranty_expiry: date | None
+	amc_expiry: date | None
+	days_since_delivery: int | None
+
+	@property
+	def covered(self) -> bool:
+		return self.status in (UNDER_WARRANTY, UNDER_AMC)
+
+
+@dataclass(frozen=True)
+class WarrantyDecision:
+	remedy: str
+	chargeable: bool
+	allowed: tuple[str, ...]
+	status: WarrantyStatus
+
+
+def add_months(day: date, months: int) -> date:
+	"""``day`` plus whole months, clamped to the month's last day (Jan 31 + 1 month = Feb 28/29)."""
+	month_index = day.month - 1 + months
+	year, month = day.year + month_index // 12, month_index % 12 + 1
+	return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def warranty_status(
+	today: date,
+	*,
+	delivery_date: date | None,
+	warranty_expiry_date: date | None = None,
+	amc_expiry_date: date | None = None,
+	policy: WarrantyPolicy = WarrantyPolicy(),
+) -> WarrantyStatus:
+	"""Warranty on ``today``: the serial's own expiry, else delivery + warranty_months; an AMC
+	that runs longer keeps the serial covered."""
+	if delivery_date and delivery_date > today:
+		raise RepairError(
+			_("The unit was delivered on {0}, after the repair was reported on {1}."), delivery_date, today
+		)
+	expiry = warranty_expiry_date
+	if expiry is None and delivery_date is not None:
+		expiry = add_months(delivery_date, policy.warranty_months)
+	days = (today - delivery_date).days if delivery_date else None
+	if expiry is not None and today <= expiry:
+		status = UNDER_WARRANTY
+	elif amc_expiry_date is not None and today <= amc_expiry_date:
+		status = UNDER_AMC
+	elif expiry is None and amc_expiry_date is None:
+		status = UNKNOWN
+	else:
+		status = OUT_OF_WARRANTY
+	return WarrantyStatus(status, expiry, amc_expiry_date, days)
+
+
+def allowed_remedies(status: WarrantyStatus, policy: WarrantyPolicy = WarrantyPolicy()) -> tuple[str, ...]:
+	days = status.days_since_delivery
+	allowed = [REPAIR]
+	if days is not None and days <= policy.replace_days:
+		allowed.append(REPLACE)
+	if days is not None and days <= policy.refund_days:
+		allowed.append(REFUND)
+	return tuple(allowed)
+
+
+def decide(
+	requested: str,
+	today: date,
+	*,
+	delivery_date: date | None,
+	warranty_expiry_date: date | None = None,
+	amc_expiry_date: date | None = None,
+	policy: WarrantyPolicy = WarrantyPolicy(),
+) -> WarrantyDecision:
+	"""The 三包 decision for the remedy asked for; a remedy the rules do not allow is refused.
+
+	A repair is free while covered (warranty or AMC) and chargeable otherwise; with no delivery
+	date and no expiry known the coverage is Unknown and the repair is chargeable. Replace and
+	refund are free (that is the guarantee) and need a known delivery date.
+	"""
+	if requested not in REMEDIES:
+		raise RepairError(_("Unknown remedy {0}: choose Repair, Replace or Refund."), requested)
+	status = warranty_status(
+		today,
+		delivery_date=delivery_date,
+		warranty_expiry_date=warranty_expiry_date,
+		amc_expiry_date=amc_expiry_date,
+		policy=policy,
+	)
+	allowed = allowed_remedies(status, policy)
+	if requested not in allowed:
+		if status.days_since_delivery is None:
+			raise RepairError(
+				_("{0} needs the delivery date: link the delivery note or serial no."), requested
+			)
+		limit = policy.refund_days if requested == REFUND else policy.replace_days
+		raise RepairError(
+			_("{0} is allowed only within {1} days of delivery; this unit was delivered {2} days ago."),
+			requested,
+			limit,
+			status.days_since_delivery,
+		)
+	chargeable = requested == REPAIR and not status.covered
+	return WarrantyDecision(requested, chargeable, allowed, status)
+
+
+# ------------------------------------------------------------------------------------------
+# Checks of linked records (the adapter loads the facts from the database)
+
+
+def check_serial_owner(
+	serial_no: str, serial_item: str, serial_customer: str | None, item_code: str | None, customer: str
+) -> None:
+	if item_code and serial_item != item_code:
+		raise RepairError(_("Serial No {0} is of item {1}, not {2}."), serial_no, serial_item, item_code)
+	if serial_customer != customer:
+		raise RepairError(
+			_("Serial No {0} does not belong to customer {1}."),
+			serial_no,
+			customer,
+		)
+
+
+def check_technician(user: str | None, roles: Iterable[str], enabled: bool = True) -> None:
+	if not user:
+		return
+	if not enabled:
+		raise RepairError(_("User {0} is disabled."), user)
+	if "Service Technician" not in set(roles):
+		raise RepairError(_("{0} does not have the Service Technician role."), user)
+
+
+@dataclass(frozen=True)
+class WarehouseInfo:
+	name: str
+	company: str | None
+	is_group: bool = False
+	disabled: bool = False
+
+
+def check_part(
+	idx: int,
+	item_code: str,
+	qty: float,
+	warehouse: WarehouseInfo | None,
+	company: str,
+	available_qty: float,
+) -> None:
+	"""A part row of a feedback form: a positive quantity from a usable warehouse that has it."""
+	if not qty or qty <= 0:
+		raise RepairError(_("Part row {0}: quantity must be greater than zero."), idx)
+	if warehouse is None:
+		raise RepairError(_("Part row {0}: choose the warehouse the part comes from."), idx)
+	if warehouse.is_group:
+		raise RepairError(_("Part row {0}: warehouse {1} is a group warehouse."), idx, warehouse.name)
+	if warehouse.disabled:
+		raise RepairError(_("Part row {0}: warehouse {1} is disabled."), idx, warehouse.name)
+	if warehouse.company != company:
+		raise RepairError(
+			_("Part row {0}: warehouse {1} belongs to {2}, not {3}."),
+			idx,
+			warehouse.name,
+			warehouse.company,
+			company,
+		)
+	if available_qty < qty:
+		raise RepairError(
+			_("Part row {0}: only {1} of {2} in stock in {3}, {4} needed."),
+			idx,
+			available_qty,
+			item_code,
+			warehouse.name,
+			qty,
+		)
+
+
+def check_refund(amount: float, refundable: float, invoice: str | None) -> None:
+	"""A refund needs the original invoice and cannot exceed what is left to refund on it."""
+	if not invoice:
+		raise RepairError(_("A refund needs the original Sales Invoice."))
+	if amount <= 0:
+		raise RepairError(_("The refund amount must be greater than zero."))
+	if amount > refundable + 0.005:
+		raise RepairError(
+			_("The refund of {0} is more than the {1} left to refund on invoice {2}."),
+			amount,
+			refundable,
+			invoice,
+		)
+
+
+def check_replacement(item_code: str, warehouse: str | None, available_qty: float) -> None:
+	if not warehouse:
+		raise RepairError(_("Choose the warehouse the replacement comes from."))
+	if available_qty < 1:
+		raise RepairError(_("No replacement {0} in stock in {1}."), item_code, warehouse)
+
+
+# ------------------------------------------------------------------------------------------
+# Feedback form (维修反馈单)
+
+FIXED = "Fixed"
+NOT_FIXED = "Not Fixed"
+REPLACED = "Replaced"
+REFUNDED = "Refunded"
+RESULTS = (FIXED, NOT_FIXED, REPLACED, REFUNDED)
+RESULT_FOR_REMEDY = {REPAIR: (FIXED, NOT_FIXED), REPLACE: (REPLACED,), REFUND: (REFUNDED,)}
+
+
+@dataclass
+class VisitRow:
+	visit_date: date | None
+	technician: str | None
+	hours: float | None
+
+
+@dataclass
+class FeedbackFacts:
+	reported_on: datetime | None = None
+	visits: list[VisitRow] = field(default_factory=list)
+	fault_found: str | None = None
+	work_done: str | None = None
+	result: str | None = None
+	remedy: str | None = None
+	quality_rating: float | None = None
+	attitude_rating: float | None = None
+	verification_comment: str | None = None
+	verifier_name: str | None = None
+	signature: str | None = None
+
+	@property
+	def verified(self) -> bool:
+		return bool(
+			self.quality_rating
+			or self.attitude_rating
+			or self.verifier_name
+			or self.signature
+			or self.verification_comment
+		)
+
+	@property
+	def work_recorded(self) -> bool:
+		return bool(self.visits and self.work_done and self.result)
+
+
+def validate_feedback(facts: FeedbackFacts, today: date) -> None:
+	"""Rules for every save of a feedback form."""
+	for idx, visit in enumerate(facts.visits, start=1):
+		if not visit.visit_date:
+			raise RepairError(_("Visit row {0}: set the visit date."), idx)
+		if visit.visit_date > today:
+			raise RepairError(_("Visit row {0}: the visit date {1} is in the future."), idx, visit.visit_date)
+		if facts.reported_on and visit.visit_date < facts.reported_on.date():
+			raise RepairError(
+				_("Visit row {0}: the visit on {1} is before the repair was reported."), idx, visit.visit_date
+			)
+		if not visit.technician:
+			raise RepairError(_("Visit row {0}: name the technician."), idx)
+		if visit.hours is None or visit.hours <= 0:
+			raise RepairError(_("Visit row {0}: hours spent must be greater than zero."), idx)
+		if visit.hours > 24:
+			raise RepairError(_("Visit row {0}: more than 24 hours in one visit."), idx)
+	if facts.result and facts.result not in RESULTS:
+		raise RepairError(_("Unknown result {0}."), facts.result)
+	if facts.result and facts.remedy and facts.result not in RESULT_FOR_REMEDY[facts.remedy]:
+		raise RepairError(_("The result {0} does not match the remedy {1}."), facts.result, facts.remedy)
+	if facts.verified and not facts.work_recorded:
+		raise RepairError(
+			_("Record the visit, the work done and the result before the customer verifies the work.")
+		)
+	for label, rating in (("Quality", facts.quality_rating), ("Attitude", facts.attitude_rating)):
+		if rating is not None and not 0 <= rating <= 1:
+			raise RepairError(_("{0} rating must lie between 0 and 1 (0 to 5 stars)."), label)
+
+
+def validate_feedback_submit(facts: FeedbackFacts) -> None:
+	"""Submitting the form (the technician brings the company copy back) needs the whole record."""
+	if not facts.visits:
+		raise RepairError(_("Record at least one visit before submitting the feedback form."))
+	if not facts.fault_found:
+		raise RepairError(_("Record the fault found before submitting the feedback form."))
+	if not facts.work_done:
+		raise RepairError(_("Record the work done before submitting the feedback form."))
+	if not facts.result:
+		raise RepairError(_("Record the result before submitting the feedback form."))
+	if facts.verified and not facts.verifier_name:
+		raise RepairError(_("The customer's verification needs the verifier's name."))
+
+
+# ------------------------------------------------------------------------------------------
+# Repair request status machine
+
+OPEN = "Open"
+ASSIGNED = "Assigned"
+IN_PROGRESS = "In Progress"
+AWAITING_CUSTOMER = "Awaiting Customer"
+RESOLVED = "Resolved"
+CLOSED = "Closed"
+CANCELLED = "Cancelled"
+STATUSES = (OPEN, ASSIGNED, IN_PROGRESS, AWAITING_CUSTOMER, RESOLVED, CLOSED, CANCELLED)
+FINAL_STATUSES = (CLOSED, CANCELLED)
+
+TRANSITIONS = {
+	(OPEN, ASSIGNED),
+	(OPEN, CANCELLED),
+	(ASSIGNED, IN_PROGRESS),
+	(ASSIGNED, AWAITING_CUSTOMER),
+	(ASSIGNED, RESOLVED),
+	(ASSIGNED, CANCELLED),
+	(IN_PROGRESS, AWAITING_CUSTOMER),
+	(AWAITING_CUSTOMER, IN_PROGRESS),
+	(AWAITING_CUSTOMER, ASSIGNED),
+	(IN_PROGRESS, RESOLVED),
+	(IN_PROGRESS, CANCELLED),
+	(RESOLVED, IN_PROGRESS),
+	(RESOLVED, CLOSED),
+}
+
+
+@dataclass
+class RequestFacts:
+	status: str = OPEN
+	technician: str | None = None
+	submitted_feedback: int = 0
+	last_result: str | None = None
+	verified: bool = False
+	cancel_reason: str | None = None
+
+
+def check_request_transition(old: str | None, new: str, facts: RequestFacts) -> None:
+	if old is None or old == new:
+		if old is None and new not in (OPEN, ASSIGNED):
+			raise TransitionError(_("A new repair request starts Open, not {0}."), new)
+		if new == ASSIGNED and not facts.technician:
+			raise TransitionError(_("Assign a Service Technician first."))
+		return
+	if (old, new) not in TRANSITIONS:
+		raise TransitionError(_("A repair request cannot go from {0} to {1}."), old, new)
+	if new in (ASSIGNED, IN_PROGRESS) and not facts.technician:
+		raise TransitionError(_("Assign a Service Technician first."))
+	if new == RESOLVED:
+		if not facts.submitted_feedback:
+			raise TransitionError(_("Submit a repair feedback form before resolving the request."))
+		if facts.last_result == NOT_FIXED:
+			raise TransitionError(_("The last visit did not fix the fault: plan another visit."))
+	if new == CLOSED and not facts.verified:
+		raise TransitionError(_("The customer has not verified the repair yet: it cannot be closed."))
+	if new == CANCELLED and not facts.cancel_reason:
+		raise TransitionError(_("Give a reason for cancelling the repair request."))
+
+
+def next_status(facts: RequestFacts) -> str:
+	"""Automatic moves: a technician assigns an Open request; a feedback result resolves it or,
+	Not Fixed, sends it back to In Progress."""
+	status = facts.status
+	if status == OPEN and facts.technician:
+		return ASSIGNED
+	if status in (ASSIGNED, IN_PROGRESS) and facts.submitted_feedback and facts.last_result:
+		return IN_PROGRESS if facts.last_result == NOT_FIXED else RESOLVED
+	if status == RESOLVED and (not facts.submitted_feedback or facts.last_result in (None, NOT_FIXED)):
+		return IN_PROGRESS  # the feedback form that resolved it was cancelled, or a revisit failed
+	return status
+
+
+# ------------------------------------------------------------------------------------------
+# SLA targets for repair requests: respond, send a technician, repair, close. Calendar hours,
+# like the complaint targets; an administrator may switch rows to working hours.
+
+DEFAULT_REPAIR_TARGETS = (
+	("Urgent", "First Reply", 4),
+	("Urgent", "Arrangement", 24),
+	("Urgent", "Resolution", 48),
+	("Urgent", "Closure", 168),
+	("Normal", "First Reply", 24),
+	("Normal", "Arrangement", 48),
+	("Normal", "Resolution", 168),
+	("Normal", "Closure", 336),
+)
+
+
+# ------------------------------------------------------------------------------------------
+# Statistics (维修统计表)
+
+#: A rating counts as satisfied from 4 of 5 stars (Frappe stores ratings as 0-1 fractions).
+SATISFIED_RATING = 0.8
+
+
+@dataclass(frozen=True)
+class RepairRecord:
+	name: str
+	item_code: str | None
+	reported_on: datetime
+	resolved_on: datetime | None = None
+	technician: str | None = None
+	fault: str | None = None
+	visits: int = 0
+	result: str | None = None
+	remedy: str = REPAIR
+	chargeable: bool = False
+	quality_rating: float | None = None
+	attitude_rating: float | None = None
+
+
+def first_time_fix_rate(records: Iterable[RepairRecord]) -> float | None:
+	"""Share of completed repairs (remedy Repair, with a result) fixed at the first visit."""
+	done = [r for r in records if r.remedy == REPAIR and r.result in (FIXED, NOT_FIXED)]
+	if not done:
+		return None
+	return sum(1 for r in done if r.result == FIXED and r.visits == 1) / len(done)
+
+
+def mean_time_to_repair(records: Iterable[RepairRecord], clock: Clock) -> timedelta | None:
+	"""Mean clock time (working time on a WorkingCalendar) from report to resolution."""
+	spans = [clock.between(r.reported_on, r.resolved_on) for r in records if r.resolved_on]
+	if not spans:
+		return None
+	return sum(spans, timedelta(0)) / len(spans)
+
+
+def is_satisfied(record: RepairRecord, threshold: float = SATISFIED_RATING) -> bool | None:
+	ratings = [x for x in (record.quality_rating, record.attitude_rating) if x]
+	if not ratings:
+		return None
+	return min(ratings) >= threshold - 1e-9
+
+
+def satisfaction_rate(records: Iterable[RepairRecord], threshold: float = SATISFIED_RATING) -> float | None:
+	"""Share of verified repairs whose every rating reaches ``threshold``."""
+	verdicts = [v for v in (is_satisfied(r, threshold) for r in records) if v is not None]
+	if not verdicts:
+		return None
+	return sum(verdicts) / len(verdicts)
+
+
+def r_per_1000(repairs: float, delivered: float) -> float | None:
+	"""Repairs per 1,000 delivered units; None when nothing was delivered."""
+	if delivered <= 0:
+		return None
+	return repairs * 1000 / delivered
+
+
+def r_per_1000_table(
+	repairs: Mapping[Hashable, float], delivered: Mapping[Hashable, float]
+) -> dict[Hashable, tuple[float, float, float | None]]:
+	"""{key: (repairs, delivered, R/1000)} over the union of keys (e.g. (item, period))."""
+	keys = sorted(set(repairs) | set(delivered), key=str)
+	return {
+		k: (repairs.get(k, 0), delivered.get(k, 0), r_per_1000(repairs.get(k, 0), delivered.get(k, 0)))
+		for k in keys
+	}
+
+
+MONTHLY = "Monthly"
+QUARTERLY = "Quarterly"
+ANNUAL = "Annual"
+
+
+def period_key(day: date | datetime, periodicity: str = MONTHLY) -> str:
+	if periodicity == MONTHLY:
+		return f"{day.year}-{day.month:02d}"
+	if periodicity == QUARTERLY:
+		return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+	if periodicity == ANNUAL:
+		return str(day.year)
+	raise RepairError(_("Unknown periodicity {0}: use Monthly, Quarterly or Annual."), periodicity)
+
+
+@dataclass(frozen=True)
+class RepairStats:
+	repairs: int
+	resolved: int
+	first_time_fix_rate: float | None
+	mttr: timedelta | None
+	verified: int
+	satisfaction_rate: float | None
+
+
+def summarise(records: Iterable[RepairRecord], clock: Clock) -> RepairStats:
+	records = list(records)
+	return RepairStats(
+		repairs=len(records),
+		resolved=sum(1 for r in records if r.resolved_on),
+		first_time_fix_rate=first_time_fix_rate(records),
+		mttr=mean_time_to_repair(records, clock),
+		verified=sum(1 for r in records if is_satisfied(r) is not None),
+		satisfaction_rate=satisfaction_rate(records),
+	)
+
+
+def group_stats(
+	records: Iterable[RepairRecord], key: Callable[[RepairRecord], Hashable], clock: Clock
+) -> dict[Hashable, RepairStats]:
+	groups: dict[Hashable, list[RepairRecord]] = {}
+	for record in records:
+		groups.setdefault(key(record), []).append(record)
+	return {k: summarise(v, clock) for k, v in sorted(groups.items(), key=lambda kv: str(kv[0]))}
+
+
+@dataclass
+class GuaranteeCounts:
+	"""One period of the 三包 summary."""
+
+	repair_free: int = 0
+	repair_chargeable: int = 0
+	replace: int = 0
+	refund: int = 0
+
+	@property
+	def total(self) -> int:
+		return self.repair_free + self.repair_chargeable + self.replace + self.refund
+
+
+def three_guarantees_summary(
+	records: Iterable[RepairRecord], periodicity: str = MONTHLY
+) -> dict[str, GuaranteeCounts]:
+	"""三包 summary: per period, free and chargeable repairs, replacements and refunds."""
+	out: dict[str, GuaranteeCounts] = {}
+	for r in records:
+		counts = out.setdefault(period_key(r.reported_on, periodicity), GuaranteeCounts())
+		if r.remedy == REPLACE:
+			counts.replace += 1
+		elif r.remedy == REFUND:
+			counts.refund += 1
+		elif r.chargeable:
+			counts.repair_chargeable += 1
+		else:
+			counts.repair_free += 1
+	return dict(sorted(out.items()))

@@ -1,0 +1,472 @@
+# Copyright (c) 2026, service_control contributors
+# For license information, please see license.txt
+
+"""Compensation (赔偿): a thin adapter. The rules and the posting plans are in
+service_control.core.compensation; this controller loads the figures, records who approved, and
+on submit creates, submits and links ERPNext's own voucher (never twice); on cancel it cancels
+the voucher first."""
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import flt, now_datetime
+
+from service_control.core import compensation as rules
+from service_control.setup.accounting_dimension import get_dimension_field
+from service_control.utils import domain_errors, get_company_defaults
+
+VOUCHER_DOCTYPES = {
+	"journal_entry": "Journal Entry",
+	"payment_entry": "Payment Entry",
+	"credit_note": "Sales Invoice",
+	"replacement_delivery": "Delivery Note",
+}
+
+
+class Compensation(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		amended_from: DF.Link | None
+		approval_level: DF.Literal["Quality Manager", "General Manager"]
+		company: DF.Link
+		credit_note: DF.Link | None
+		credit_qty: DF.Float
+		currency: DF.Link
+		customer: DF.Link
+		customer_complaint: DF.Link
+		customer_name: DF.Data | None
+		delivery_note: DF.Link | None
+		description: DF.SmallText | None
+		freight_amount: DF.Currency
+		gm_approved_by: DF.Link | None
+		gm_approved_on: DF.Datetime | None
+		gm_override: DF.Check
+		goods_amount: DF.Currency
+		has_physical_return: DF.Check
+		item_code: DF.Link | None
+		journal_entry: DF.Link | None
+		labour_amount: DF.Currency
+		naming_series: DF.Literal["COMP-.YYYY.-"]
+		no_return_reason: DF.SmallText | None
+		other_amount: DF.Currency
+		paid_from_account: DF.Link | None
+		payment_entry: DF.Link | None
+		penalty_amount: DF.Currency
+		posted_amount: DF.Currency
+		posting_date: DF.Date
+		quality_approved_by: DF.Link | None
+		quality_approved_on: DF.Datetime | None
+		recovered_amount: DF.Currency
+		replacement_delivery: DF.Link | None
+		replacement_qty: DF.Float
+		requested_by: DF.Link | None
+		responsibility: DF.Data | None
+		sales_invoice: DF.Link | None
+		settlement_method: DF.Literal["Journal Entry", "Credit Note", "Payment Entry", "Free Replacement"]
+		supplier: DF.Link | None
+		supplier_recovery: DF.Link | None
+		status: DF.Literal[
+			"Draft",
+			"Pending Quality Approval",
+			"Pending General Manager Approval",
+			"Approved",
+			"Rejected",
+			"Settled",
+			"Cancelled",
+		]
+		total_amount: DF.Currency
+	# end: auto-generated types
+
+	def before_insert(self):
+		self.requested_by = frappe.session.user
+
+	def before_validate(self):
+		if not self.currency and self.company:
+			self.currency = frappe.get_cached_value("Company", self.company, "default_currency")
+
+	def validate(self):
+		before = self.get_doc_before_save()
+		self._keep_controller_fields(before)
+		complaint = frappe.db.get_value(
+			"Customer Complaint",
+			self.customer_complaint,
+			["status", "customer", "company", "responsibility"],
+			as_dict=True,
+		)
+		self.total_amount = rules.total_of(self.as_dict())
+		self.has_physical_return = int(has_physical_return(self.customer_complaint))
+		self.responsibility = complaint.responsibility
+		defaults = get_company_defaults(self.company)
+		roles = frappe.get_roles()
+		old_status = before.status if before else None
+		if complaint.customer != self.customer or complaint.company != self.company:
+			frappe.throw(
+				_("Customer and company must be those of complaint {0}.").format(self.customer_complaint),
+				title=_("Invalid compensation"),
+			)
+		with domain_errors(title=_("Invalid compensation")):
+			rules.check_override(bool(before and before.gm_override), bool(self.gm_override), roles)
+			rules.check_locked(old_status, self._changed_fields(before))
+			rules.validate_claim(self._claim(complaint.status))
+			approvers = self.approvers(defaults)
+			self.approval_level = approvers[-1]
+			role = rules.check_approval_step(
+				old_status,
+				self.status,
+				approvers,
+				frappe.session.user,
+				self.requested_by or self.owner,
+				roles,
+			)
+		self._record_approval(old_status, role)
+
+	def before_submit(self):
+		if self.status == rules.APPROVED:
+			self.status = rules.SETTLED
+		with domain_errors(title=_("Not approved")):
+			rules.check_ready_to_settle(
+				self.status,
+				self.approvers(get_company_defaults(self.company)),
+				self.quality_approved_by,
+				self.gm_approved_by,
+			)
+
+	def on_submit(self):
+		self.settle()
+
+	def before_cancel(self):
+		self.status = rules.CANCELLED
+
+	def on_cancel(self):
+		self.ignore_linked_doctypes = ("GL Entry", "Payment Ledger Entry", *VOUCHER_DOCTYPES.values())
+		if self.supplier_recovery:
+			_cancel("Journal Entry", self.supplier_recovery)
+		for field in rules.vouchers_to_cancel(self._vouchers()):
+			voucher = frappe.get_doc(VOUCHER_DOCTYPES[field], self.get(field))
+			if voucher.docstatus == 1:
+				voucher.flags.ignore_permissions = True
+				voucher.cancel()
+
+	# --------------------------------------------------------------------------------------
+
+	def approvers(self, defaults) -> tuple[str, ...]:
+		return rules.required_approvers(
+			self.total_amount,
+			defaults.get("quality_manager_limit"),
+			bool(self.has_physical_return),
+			self.responsibility,
+			defaults.get("supplier_claim_limit"),
+			bool(self.gm_override),
+		)
+
+	def settle(self) -> None:
+		"""Create, submit and link what the settlement method needs; a linked voucher is kept."""
+		for field in rules.vouchers_to_create(self.settlement_method, self._vouchers()):
+			name = getattr(self, f"_make_{field}")()
+			self.db_set(field, name)
+		self.db_set("posted_amount", posted_amount(*self.cost_voucher()))
+
+	def cost_voucher(self) -> tuple[str, str | None]:
+		"""The voucher that carries the cost of the compensation in the GL."""
+		if self.settlement_method == rules.CREDIT_NOTE:
+			return "Sales Invoice", self.credit_note
+		if self.settlement_method == rules.FREE_REPLACEMENT:
+			return "Delivery Note", self.replacement_delivery
+		return "Journal Entry", self.journal_entry
+
+	def _vouchers(self) -> dict:
+		return {field: self.get(field) for field in VOUCHER_DOCTYPES}
+
+	def _keep_controller_fields(self, before) -> None:
+		"""Approvals and links are written by this controller only, never by the form."""
+		for field in (
+			"requested_by",
+			"quality_approved_by",
+			"quality_approved_on",
+			"gm_approved_by",
+			"gm_approved_on",
+			"supplier_recovery",
+			"recovered_amount",
+			*VOUCHER_DOCTYPES,
+		):
+			self.set(
+				field, before.get(field) if before else (self.get(field) if field == "requested_by" else None)
+			)
+
+	def _changed_fields(self, before) -> list[str]:
+		if not before:
+			return []
+		return [f for f in rules.APPROVED_FIELDS if self.get(f) != before.get(f)]
+
+	def _claim(self, complaint_status: str) -> rules.ClaimFacts:
+		invoice_value = invoice_currency = None
+		reference = ("Sales Invoice", self.sales_invoice) if self.sales_invoice else None
+		if not reference and self.delivery_note:
+			reference = ("Delivery Note", self.delivery_note)
+		if reference:
+			invoice_value, invoice_currency = frappe.db.get_value(
+				reference[0], reference[1], ["base_grand_total", "currency"]
+			)
+		return rules.ClaimFacts(
+			amount=self.total_amount,
+			currency=self.currency,
+			company_currency=frappe.get_cached_value("Company", self.company, "default_currency"),
+			settlement_method=self.settlement_method,
+			complaint_status=complaint_status,
+			breakdown=self.as_dict(),
+			invoice_value=invoice_value,
+			invoice_currency=invoice_currency,
+			gm_override=bool(self.gm_override),
+			has_physical_return=bool(self.has_physical_return),
+			no_return_reason=self.no_return_reason,
+			sales_invoice=self.sales_invoice,
+			replacement_qty=flt(self.replacement_qty),
+		)
+
+	def _record_approval(self, old_status: str | None, role: str | None) -> None:
+		now = now_datetime()
+		if role == rules.QUALITY_MANAGER and self.status != rules.REJECTED:
+			self.quality_approved_by, self.quality_approved_on = frappe.session.user, now
+		elif role == rules.GENERAL_MANAGER and self.status != rules.REJECTED:
+			self.gm_approved_by, self.gm_approved_on = frappe.session.user, now
+		if self.status in (rules.REJECTED, rules.PENDING_QUALITY) and old_status != self.status:
+			if self.status == rules.PENDING_QUALITY:
+				self.quality_approved_by = self.quality_approved_on = None
+			self.gm_approved_by = self.gm_approved_on = None
+			if self.status == rules.REJECTED:
+				self.quality_approved_by = self.quality_approved_on = None
+
+	# ----- vouchers ------------------------------------------------------------------------
+
+	def _accounts(self) -> rules.Accounts:
+		from erpnext.accounts.party import get_party_account
+
+		defaults = get_company_defaults(self.company)
+		company = frappe.get_cached_value(
+			"Company",
+			self.company,
+			["cost_center", "default_cash_account", "default_bank_account"],
+			as_dict=True,
+		)
+		return rules.Accounts(
+			compensation_expense=defaults.get("compensation_expense_account"),
+			receivable=get_party_account("Customer", self.customer, self.company),
+			cost_center=company.cost_center,
+			bank=self.paid_from_account or company.default_cash_account or company.default_bank_account,
+		)
+
+	def _remark(self) -> str:
+		return _("Compensation {0} for complaint {1}").format(self.name, self.customer_complaint)
+
+	def _make_journal_entry(self) -> str:
+		dimension = get_dimension_field()
+		with domain_errors(title=_("Cannot post the compensation")):
+			lines = rules.journal_lines(
+				self.total_amount, self._accounts(), self.customer, dimension, self.customer_complaint
+			)
+		je = frappe.new_doc("Journal Entry")
+		je.update(
+			{
+				"voucher_type": "Journal Entry",
+				"company": self.company,
+				"posting_date": self.posting_date,
+				"user_remark": self._remark(),
+			}
+		)
+		for line in lines:
+			je.append("accounts", line)
+		return _insert_and_submit(je)
+
+	def _make_payment_entry(self) -> str:
+		with domain_errors(title=_("Cannot post the compensation")):
+			plan = rules.payment_plan(self.total_amount, self._accounts(), self.customer)
+		pe = frappe.new_doc("Payment Entry")
+		pe.update(
+			{
+				**plan,
+				"company": self.company,
+				"posting_date": self.posting_date,
+				"reference_no": self.name,
+				"reference_date": self.posting_date,
+				"source_exchange_rate": 1,
+				"target_exchange_rate": 1,
+				"remarks": self._remark(),
+			}
+		)
+		dimension = get_dimension_field()
+		if dimension and pe.meta.has_field(dimension):
+			pe.set(dimension, self.customer_complaint)
+		# ERPNext lists only positive outstanding vouchers (or return invoices) to allocate a
+		# payment to a customer against, so the payment stays unallocated; it nets the journal's
+		# credit on the customer's receivable (Payment Reconciliation can match the two).
+		pe.setup_party_account_field()
+		pe.set_missing_values()
+		return _insert_and_submit(pe)
+
+	def _make_credit_note(self) -> str:
+		from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
+
+		cn = make_sales_return(self.sales_invoice)
+		lines = [
+			rules.InvoiceLine(row.sales_invoice_item, row.item_code, flt(row.rate), -flt(row.qty))
+			for row in cn.items
+		]
+		with domain_errors(title=_("Cannot post the compensation")):
+			plan = rules.credit_note_lines(lines, self.item_code, flt(self.credit_qty), self.total_amount)
+		wanted = {p["row_name"]: p for p in plan}
+		cn.items = [row for row in cn.items if row.sales_invoice_item in wanted]
+		dimension = get_dimension_field()
+		for row in cn.items:
+			p = wanted[row.sales_invoice_item]
+			row.qty, row.rate, row.price_list_rate = p["qty"], p["rate"], p["rate"]
+			row.discount_percentage = row.discount_amount = row.margin_rate_or_amount = 0
+			if dimension:
+				row.set(dimension, self.customer_complaint)
+		cn.update_stock = 0  # the goods came back on the return delivery, not on the credit note
+		cn.posting_date = self.posting_date
+		cn.set_posting_time = 1
+		cn.sc_customer_complaint = self.customer_complaint
+		if dimension and cn.meta.has_field(dimension):
+			cn.set(dimension, self.customer_complaint)
+		cn.remarks = self._remark()
+		return _insert_and_submit(cn)
+
+	def _make_replacement_delivery(self) -> str:
+		defaults = get_company_defaults(self.company)
+		with domain_errors(title=_("Cannot post the compensation")):
+			plan = rules.replacement_plan(
+				self.item_code,
+				flt(self.replacement_qty),
+				defaults.get("sellable_warehouse"),
+				defaults.get("compensation_expense_account"),
+			)
+		dimension = get_dimension_field()
+		dn = frappe.new_doc("Delivery Note")
+		dn.update(
+			{
+				"company": self.company,
+				"customer": self.customer,
+				"posting_date": self.posting_date,
+				"set_posting_time": 1,
+				"currency": self.currency,
+				"conversion_rate": 1,
+				"selling_price_list": _selling_price_list(self.currency),
+				"plc_conversion_rate": 1,
+				"ignore_pricing_rule": 1,
+				"remarks": self._remark(),
+			}
+		)
+		if dimension and dn.meta.has_field(dimension):
+			dn.set(dimension, self.customer_complaint)
+		dn.append(
+			"items",
+			{
+				**plan,
+				"cost_center": frappe.get_cached_value("Company", self.company, "cost_center"),
+				**({dimension: self.customer_complaint} if dimension else {}),
+			},
+		)
+		return _insert_and_submit(dn)
+
+
+def _cancel(doctype: str, name: str) -> None:
+	voucher = frappe.get_doc(doctype, name)
+	if voucher.docstatus == 1:
+		voucher.flags.ignore_permissions = True
+		voucher.cancel()
+
+
+def _insert_and_submit(doc) -> str:
+	# The approved compensation authorises the voucher: the Accounts user who settles it may not
+	# hold create rights on, say, Delivery Note.
+	doc.flags.ignore_permissions = True
+	doc.insert()
+	doc.submit()
+	return doc.name
+
+
+def _selling_price_list(currency: str) -> str | None:
+	name = frappe.db.get_single_value("Selling Settings", "selling_price_list")
+	if name and frappe.db.get_value("Price List", name, "currency") == currency:
+		return name
+	return frappe.db.get_value("Price List", {"selling": 1, "enabled": 1, "currency": currency}, "name")
+
+
+@frappe.whitelist()
+def make_supplier_recovery(name: str, amount: float | None = None) -> str:
+	"""Recover (part of) a settled compensation from the responsible supplier with a Journal
+	Entry: Dr the supplier's payable, Cr compensation expense. Made once; returns its name."""
+	from erpnext.accounts.party import get_party_account
+
+	doc = frappe.get_doc("Compensation", name)
+	doc.check_permission("submit")
+	if doc.supplier_recovery:
+		return doc.supplier_recovery
+	if doc.docstatus != 1:
+		frappe.throw(_("Settle the compensation before recovering it from the supplier."))
+	if doc.responsibility != "Supplier":
+		frappe.throw(_("The complaint's responsibility is not the supplier's."))
+	accounts = doc._accounts()
+	with domain_errors(title=_("Cannot recover from the supplier")):
+		lines = rules.recovery_lines(
+			flt(amount) or doc.total_amount,
+			doc.total_amount,
+			get_party_account("Supplier", doc.supplier, doc.company) if doc.supplier else None,
+			accounts.compensation_expense,
+			doc.supplier,
+			accounts.cost_center,
+			get_dimension_field(),
+			doc.customer_complaint,
+		)
+	je = frappe.new_doc("Journal Entry")
+	je.update(
+		{
+			"voucher_type": "Journal Entry",
+			"company": doc.company,
+			"posting_date": frappe.utils.today(),
+			"user_remark": _("Recovery from supplier {0} of compensation {1}").format(doc.supplier, doc.name),
+		}
+	)
+	for line in lines:
+		je.append("accounts", line)
+	je_name = _insert_and_submit(je)
+	doc.db_set({"supplier_recovery": je_name, "recovered_amount": lines[0]["debit_in_account_currency"]})
+	return je_name
+
+
+def has_physical_return(complaint: str) -> bool:
+	"""A submitted return Delivery Note or Sales Invoice made for the complaint."""
+	return any(
+		frappe.db.exists(doctype, {"sc_customer_complaint": complaint, "is_return": 1, "docstatus": 1})
+		for doctype in ("Delivery Note", "Sales Invoice")
+		if frappe.get_meta(doctype).has_field("sc_customer_complaint")
+	)
+
+
+def posted_amount(voucher_type: str, voucher_no: str | None) -> float:
+	"""What the voucher debited to accounts other than the party's: the compensation's cost."""
+	if not voucher_no:
+		return 0.0
+	gle = frappe.qb.DocType("GL Entry")
+	result = (
+		frappe.qb.from_(gle)
+		.select(frappe.query_builder.functions.Sum(gle.debit))
+		.where(
+			(gle.voucher_type == voucher_type)
+			& (gle.voucher_no == voucher_no)
+			& (gle.is_cancelled == 0)
+			& (frappe.query_builder.functions.IfNull(gle.party, "") == "")
+		)
+		.run()
+	)
+	return flt(result[0][0]) if result else 0.0
+
+
+def on_doctype_update():
+	frappe.db.add_index("Compensation", ["company", "posting_date"])

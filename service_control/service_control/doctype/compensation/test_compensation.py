@@ -1,0 +1,330 @@
+# Copyright (c) 2026, service_control contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe.model.workflow import apply_workflow
+from frappe.tests.utils import FrappeTestCase
+
+from service_control.service_control.returns import make_sales_return
+from service_control.tests.utils import (
+	TEST_COMPANY,
+	TEST_IGNORE,
+	get_warehouse,
+	make_complaint,
+	make_customer,
+	make_delivery_note,
+	make_item,
+	make_sales_invoice,
+	make_stock,
+	make_supplier,
+	make_user,
+	set_service_company_defaults,
+)
+
+test_ignore = TEST_IGNORE
+
+CS = "cs5@example.com"
+QM = "qm5@example.com"
+QM2 = "qm5b@example.com"
+GM = "gm5@example.com"
+ACC = "acc5@example.com"
+
+
+def gl_rows(voucher_type: str, voucher_no: str, cancelled: int = 0) -> list[tuple]:
+	return sorted(
+		(r.account, r.debit, r.credit, r.party or None, r.customer_complaint)
+		for r in frappe.get_all(
+			"GL Entry",
+			filters={"voucher_type": voucher_type, "voucher_no": voucher_no, "is_cancelled": cancelled},
+			fields=["account", "debit", "credit", "party", "customer_complaint"],
+		)
+	)
+
+
+class TestCompensation(FrappeTestCase):
+	def setUp(self):
+		# FrappeTestCase rolls back once per class: each test undoes its own records
+		frappe.db.savepoint("sc_test")
+		self.defaults = set_service_company_defaults()
+		self.expense = self.defaults["compensation_expense_account"]
+		self.debtors = frappe.db.get_value("Company", TEST_COMPANY, "default_receivable_account")
+		for user, roles in (
+			(CS, ["Customer Service User"]),
+			(QM, ["Quality Manager"]),
+			(QM2, ["Quality Manager"]),
+			(GM, ["General Manager"]),
+			(ACC, ["Accounts User", "Accounts Manager"]),
+		):
+			make_user(user, roles)
+		self.customer = make_customer()
+		self.item = make_item("_Test SC Comp Item")
+		self.dn = make_delivery_note(self.customer, self.item, qty=10, rate=1000)  # worth 10,000
+		self.complaint = make_complaint(item_code=self.item, delivery_note=self.dn.name, affected_qty=2)
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback(save_point="sc_test")
+
+	# ----------------------------------------------------------------------------------------
+
+	def return_goods(self, qty: float = 2):
+		ret = make_sales_return(self.complaint.name, qty)
+		ret.insert()
+		ret.submit()
+		return ret
+
+	def claim(self, user: str = CS, complaint=None, **kwargs):
+		frappe.set_user(user)
+		complaint = complaint or self.complaint
+		doc = frappe.get_doc(
+			{
+				"doctype": "Compensation",
+				"customer_complaint": complaint.name,
+				"company": TEST_COMPANY,
+				"customer": complaint.customer,
+				"currency": "CNY",
+				"goods_amount": 400,
+				"freight_amount": 100,
+				"settlement_method": "Journal Entry",
+				**kwargs,
+			}
+		).insert()
+		return doc
+
+	def step(self, doc, action: str, user: str):
+		frappe.set_user(user)
+		doc = frappe.get_doc("Compensation", doc.name)
+		return apply_workflow(doc, action)
+
+	def approve_and_settle(self, doc, gm: bool = False):
+		self.step(doc, "Submit for Approval", CS)
+		self.step(doc, "Approve", QM)
+		if gm:
+			self.step(doc, "Approve", GM)
+		doc = self.step(doc, "Settle", ACC)
+		frappe.set_user("Administrator")
+		return frappe.get_doc("Compensation", doc.name)
+
+	# ----- settlement methods: the GL entries ------------------------------------------------
+
+	def test_journal_entry_posts_expense_against_receivable_and_cancel_reverses(self):
+		self.return_goods()
+		doc = self.approve_and_settle(self.claim())
+		self.assertEqual(doc.docstatus, 1)
+		self.assertEqual(doc.status, "Settled")
+		self.assertEqual(doc.total_amount, 500)
+		self.assertEqual(doc.approval_level, "Quality Manager")
+		self.assertEqual(doc.quality_approved_by, QM)
+		self.assertTrue(doc.journal_entry)
+		self.assertEqual(
+			gl_rows("Journal Entry", doc.journal_entry),
+			sorted(
+				[
+					(self.expense, 500, 0, None, self.complaint.name),
+					(self.debtors, 0, 500, self.customer, self.complaint.name),
+				]
+			),
+		)
+		self.assertEqual(doc.posted_amount, 500)
+
+		# idempotent: settling again creates nothing new
+		doc.settle()
+		self.assertEqual(frappe.db.count("Journal Entry", {"user_remark": ("like", f"%{doc.name}%")}), 1)
+
+		self.step(doc, "Cancel", ACC)
+		frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.get_value("Journal Entry", doc.journal_entry, "docstatus"), 2)
+		self.assertEqual(gl_rows("Journal Entry", doc.journal_entry), [])
+		self.assertEqual(len(gl_rows("Journal Entry", doc.journal_entry, cancelled=1)), 4)  # with reversals
+
+	def test_payment_entry_pays_the_customer(self):
+		self.return_goods()
+		doc = self.approve_and_settle(self.claim(settlement_method="Payment Entry"))
+		cash = frappe.db.get_value("Company", TEST_COMPANY, "default_cash_account")
+		self.assertTrue(doc.journal_entry and doc.payment_entry)
+		self.assertEqual(
+			gl_rows("Payment Entry", doc.payment_entry),
+			sorted(
+				[
+					(cash, 0, 500, None, self.complaint.name),
+					(self.debtors, 500, 0, self.customer, self.complaint.name),
+				]
+			),
+		)
+		self.assertIn(
+			(self.expense, 500, 0, None, self.complaint.name), gl_rows("Journal Entry", doc.journal_entry)
+		)
+		# the journal's credit and the payment's debit leave nothing owed to the customer
+		balance = frappe.db.sql(
+			"""select sum(debit - credit) from `tabGL Entry` where party = %s and is_cancelled = 0
+			and voucher_no in %s""",
+			(self.customer, (doc.journal_entry, doc.payment_entry)),
+		)[0][0]
+		self.assertEqual(balance, 0)
+		doc.cancel()
+		self.assertEqual(frappe.db.get_value("Payment Entry", doc.payment_entry, "docstatus"), 2)
+		self.assertEqual(frappe.db.get_value("Journal Entry", doc.journal_entry, "docstatus"), 2)
+
+	def test_credit_note_against_the_invoice(self):
+		si = make_sales_invoice(self.customer, self.item, qty=10, rate=200)
+		income = si.items[0].income_account
+		complaint = make_complaint(item_code=self.item, sales_invoice=si.name, delivery_note=self.dn.name)
+		self.complaint = complaint
+		self.return_goods(2)
+		doc = self.approve_and_settle(
+			self.claim(
+				complaint=complaint,
+				goods_amount=300,
+				freight_amount=0,
+				settlement_method="Credit Note",
+				credit_qty=2,
+			)
+		)
+		cn = frappe.get_doc("Sales Invoice", doc.credit_note)
+		self.assertEqual((cn.is_return, cn.return_against, cn.update_stock), (1, si.name, 0))
+		self.assertEqual([(r.item_code, r.qty, r.rate) for r in cn.items], [(self.item, -2, 150)])
+		self.assertEqual(
+			gl_rows("Sales Invoice", cn.name),
+			sorted(
+				[
+					(income, 300, 0, None, complaint.name),
+					(self.debtors, 0, 300, self.customer, complaint.name),
+				]
+			),
+		)
+		self.assertEqual(doc.posted_amount, 300)
+		doc.cancel()
+		self.assertEqual(frappe.db.get_value("Sales Invoice", cn.name, "docstatus"), 2)
+		self.assertEqual(gl_rows("Sales Invoice", cn.name), [])
+
+	def test_free_replacement_books_the_goods_to_compensation_expense(self):
+		self.return_goods()
+		make_stock(self.item, qty=5, rate=100, warehouse=get_warehouse())
+		doc = self.approve_and_settle(
+			self.claim(
+				goods_amount=100, freight_amount=0, settlement_method="Free Replacement", replacement_qty=1
+			)
+		)
+		dn = frappe.get_doc("Delivery Note", doc.replacement_delivery)
+		self.assertEqual((dn.items[0].qty, dn.items[0].rate, dn.grand_total), (1, 0, 0))
+		rows = gl_rows("Delivery Note", dn.name)
+		expense = [r for r in rows if r[0] == self.expense]
+		self.assertEqual(len(expense), 1)
+		self.assertGreater(expense[0][1], 0)  # valued by ERPNext
+		self.assertEqual(expense[0][4], self.complaint.name)
+		self.assertEqual(doc.posted_amount, expense[0][1])
+		sle = frappe.get_all(
+			"Stock Ledger Entry",
+			filters={"voucher_no": dn.name, "is_cancelled": 0},
+			fields=["actual_qty", "warehouse"],
+		)
+		self.assertEqual([(s.actual_qty, s.warehouse) for s in sle], [(-1, get_warehouse())])
+		doc.cancel()
+		self.assertEqual(frappe.db.get_value("Delivery Note", dn.name, "docstatus"), 2)
+
+	# ----- approval by amount and by role ------------------------------------------------
+
+	def test_above_the_limit_needs_the_general_manager(self):
+		self.return_goods()
+		doc = self.claim(goods_amount=6000, freight_amount=0)
+		self.assertEqual(doc.approval_level, "General Manager")
+		self.step(doc, "Submit for Approval", CS)
+		doc = self.step(doc, "Approve", QM)
+		self.assertEqual(doc.status, "Pending General Manager Approval")
+		with self.assertRaises(frappe.ValidationError):  # a QM cannot take the GM's step
+			self.step(doc, "Approve", QM2)
+		doc = self.step(doc, "Approve", GM)
+		self.assertEqual((doc.status, doc.gm_approved_by), ("Approved", GM))
+
+	def test_no_physical_return_always_goes_to_the_general_manager(self):
+		with self.assertRaises(frappe.ValidationError):
+			self.claim(goods_amount=50, freight_amount=0)  # no return, no reason
+		doc = self.claim(
+			goods_amount=50, freight_amount=0, no_return_reason="Scrapped at the customer's site"
+		)
+		self.assertEqual((doc.has_physical_return, doc.approval_level), (0, "General Manager"))
+
+	def test_own_request_cannot_be_approved(self):
+		self.return_goods()
+		doc = self.claim(user=QM)
+		self.step(doc, "Submit for Approval", QM)
+		with self.assertRaises(frappe.ValidationError):
+			self.step(doc, "Approve", QM)
+		self.assertEqual(frappe.db.get_value("Compensation", doc.name, "status"), "Pending Quality Approval")
+
+	def test_settling_needs_accounts_and_approval(self):
+		self.return_goods()
+		doc = self.claim()
+		self.step(doc, "Submit for Approval", CS)
+		frappe.set_user("Administrator")
+		doc = frappe.get_doc("Compensation", doc.name)
+		with self.assertRaises(frappe.ValidationError):  # not approved yet
+			doc.submit()
+		self.step(doc, "Approve", QM)
+		with self.assertRaises(frappe.ValidationError):  # quality has no Settle transition
+			self.step(doc, "Settle", QM)
+		self.assertEqual(frappe.db.get_value("Compensation", doc.name, "status"), "Approved")
+		self.assertFalse(frappe.db.get_value("Compensation", doc.name, "journal_entry"))
+
+	def test_approved_claim_is_frozen(self):
+		self.return_goods()
+		doc = self.claim()
+		self.step(doc, "Submit for Approval", CS)
+		frappe.set_user(QM)
+		doc = frappe.get_doc("Compensation", doc.name)
+		doc.goods_amount = 4000
+		with self.assertRaises(frappe.ValidationError):
+			doc.save()
+
+	# ----- bad input: a clear error, nothing saved ---------------------------------------
+
+	def test_bad_input_refused(self):
+		self.return_goods()
+		count = frappe.db.count("Compensation")
+		for kwargs in (
+			{"goods_amount": 0, "freight_amount": 0},  # not above zero
+			{"goods_amount": 10001},  # above the delivery's value, no override
+			{"currency": "USD"},  # not the company's currency
+			{"settlement_method": "Credit Note", "credit_qty": 1},  # no invoice on the complaint
+		):
+			with self.subTest(**kwargs), self.assertRaises(frappe.ValidationError):
+				self.claim(**kwargs)
+		with self.assertRaises(frappe.ValidationError):  # only a GM may override
+			self.claim(goods_amount=10001, gm_override=1)
+		self.assertEqual(frappe.db.count("Compensation"), count)
+		doc = self.claim(user=GM, goods_amount=10001, gm_override=1)
+		self.assertEqual(doc.total_amount, 10101)
+
+	def test_recovery_from_the_responsible_supplier(self):
+		from service_control.service_control.doctype.compensation.compensation import make_supplier_recovery
+
+		supplier = make_supplier()
+		creditors = frappe.db.get_value("Company", TEST_COMPANY, "default_payable_account")
+		self.return_goods()
+		doc = self.approve_and_settle(self.claim())
+		with self.assertRaises(frappe.ValidationError):  # the complaint does not blame a supplier
+			make_supplier_recovery(doc.name)
+		frappe.db.set_value(
+			"Customer Complaint", self.complaint.name, {"responsibility": "Supplier", "supplier": supplier}
+		)
+		frappe.db.set_value("Compensation", doc.name, {"responsibility": "Supplier", "supplier": supplier})
+		with self.assertRaises(frappe.ValidationError):  # more than the compensation
+			make_supplier_recovery(doc.name, 501)
+		je = make_supplier_recovery(doc.name, 200)
+		self.assertEqual(make_supplier_recovery(doc.name, 200), je)  # never twice
+		self.assertEqual(
+			gl_rows("Journal Entry", je),
+			sorted(
+				[
+					(creditors, 200, 0, supplier, self.complaint.name),
+					(self.expense, 0, 200, None, self.complaint.name),
+				]
+			),
+		)
+		frappe.get_doc("Compensation", doc.name).cancel()
+		self.assertEqual(frappe.db.get_value("Journal Entry", je, "docstatus"), 2)
+
+	def test_cancelled_complaint_refused(self):
+		frappe.db.set_value("Customer Complaint", self.complaint.name, "status", "Cancelled")
+		with self.assertRaises(frappe.ValidationError):
+			self.claim(no_return_reason="Lost in transit")

@@ -1,0 +1,271 @@
+# Copyright (c) 2026, service_control contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days, flt, getdate
+
+from service_control.tests.repair_factories import (
+	LABOUR_ITEM,
+	PART_ITEM,
+	TECH,
+	UNIT_ITEM,
+	delivered_unit,
+	make_feedback,
+	make_repair_masters,
+	make_repair_request,
+	receive_parts,
+	receive_units,
+)
+from service_control.tests.utils import TEST_COMPANY, TEST_IGNORE, get_warehouse
+
+test_ignore = TEST_IGNORE
+
+
+def sle_qty(voucher_no: str, item_code: str) -> float:
+	return flt(
+		frappe.db.sql(
+			"""select sum(actual_qty) from `tabStock Ledger Entry`
+			where voucher_no = %s and item_code = %s and is_cancelled = 0""",
+			(voucher_no, item_code),
+		)[0][0]
+	)
+
+
+class TestRepairFeedback(FrappeTestCase):
+	def setUp(self):
+		make_repair_masters()
+		receive_parts(50)
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+
+	def _request(self, days_ago=3, invoice=False, **kw):
+		serial, dn, si = delivered_unit(days_ago=days_ago, invoice=invoice)
+		request = make_repair_request(
+			serial, technician=TECH, delivery_note=dn.name, sales_invoice=si and si.name, **kw
+		)
+		return request, serial, dn, si
+
+	# ---- request -> feedback -> parts in the stock ledger --------------------------------
+
+	def test_parts_issue_in_stock_ledger_and_request_resolved(self):
+		request, *_ = self._request()
+		feedback = make_feedback(
+			request,
+			parts=[{"item_code": PART_ITEM, "qty": 2, "warehouse": get_warehouse()}],
+			quality_rating=1,
+			attitude_rating=0.8,
+			verifier_name="Mr Li",
+		)
+		self.assertEqual(frappe.db.get_value("Repair Request", request.name, "status"), "In Progress")
+		frappe.set_user(TECH)  # the technician submits the company copy, without stock or accounts roles
+		feedback = frappe.get_doc("Repair Feedback", feedback.name)
+		feedback.submit()
+		frappe.set_user("Administrator")
+		entry = frappe.get_doc("Stock Entry", feedback.stock_entry)
+		self.assertEqual((entry.docstatus, entry.purpose), (1, "Material Issue"))
+		self.assertEqual(sle_qty(entry.name, PART_ITEM), -2)
+		self.assertFalse(feedback.sales_invoice)  # under warranty: nothing billed
+		request.reload()
+		self.assertEqual(
+			(request.status, request.last_result, request.visits, request.verified),
+			("Resolved", "Fixed", 1, 1),
+		)
+		self.assertTrue(request.resolved_on)
+		self.assertEqual(next(c for c in request.sla_clocks if c.stage == "Resolution").state, "Met")
+		request.change_status("Closed", "Customer confirmed by phone")
+		self.assertEqual(request.status, "Closed")
+
+		# cancelling the form (after reopening is not possible: use a fresh request for cancel)
+
+	def test_cancel_reverses_stock_entry_and_reopens_request(self):
+		request, *_ = self._request()
+		feedback = make_feedback(
+			request, parts=[{"item_code": PART_ITEM, "qty": 1, "warehouse": get_warehouse()}]
+		)
+		feedback.submit()
+		self.assertEqual(frappe.db.get_value("Repair Request", request.name, "status"), "Resolved")
+		feedback.cancel()
+		self.assertEqual(frappe.db.get_value("Stock Entry", feedback.stock_entry, "docstatus"), 2)
+		self.assertEqual(sle_qty(feedback.stock_entry, PART_ITEM), 0)
+		self.assertEqual(frappe.db.get_value("Repair Request", request.name, "status"), "In Progress")
+
+	def test_not_fixed_keeps_request_in_progress(self):
+		request, *_ = self._request()
+		make_feedback(request, submit=True, result="Not Fixed")
+		request.reload()
+		self.assertEqual((request.status, request.last_result), ("In Progress", "Not Fixed"))
+		make_feedback(request, submit=True, result="Fixed")
+		request.reload()
+		self.assertEqual((request.status, request.visits), ("Resolved", 2))
+
+	# ---- bad inputs ----------------------------------------------------------------------
+
+	def test_verification_before_work_recorded_refused(self):
+		request, *_ = self._request()
+		with self.assertRaisesRegex(frappe.ValidationError, "before the customer verifies"):
+			make_feedback(
+				request, visits=[], work_done=None, result=None, quality_rating=1, verifier_name="Li"
+			)
+		self.assertFalse(frappe.db.exists("Repair Feedback", {"repair_request": request.name}))
+
+	def test_parts_from_group_or_disabled_warehouse_or_without_stock_refused(self):
+		request, *_ = self._request()
+		group = frappe.db.get_value("Warehouse", {"company": TEST_COMPANY, "is_group": 1}, "name")
+		for warehouse, qty, message in (
+			(group, 1, "group warehouse"),
+			(get_warehouse(), 10_000, "in stock"),
+		):
+			feedback = make_feedback(
+				request, parts=[{"item_code": PART_ITEM, "qty": qty, "warehouse": warehouse}]
+			)
+			with self.assertRaisesRegex(frappe.ValidationError, message):
+				feedback.submit()
+			self.assertEqual(frappe.db.get_value("Repair Feedback", feedback.name, "docstatus"), 0)
+			self.assertFalse(frappe.db.exists("Stock Entry", {"remarks": ("like", f"%{feedback.name}%")}))
+		disabled = frappe.get_doc(
+			{"doctype": "Warehouse", "warehouse_name": "_Test SC Disabled", "company": TEST_COMPANY}
+		).insert(ignore_if_duplicate=True)
+		frappe.db.set_value("Warehouse", disabled.name, "disabled", 1)
+		feedback = make_feedback(
+			request, parts=[{"item_code": PART_ITEM, "qty": 1, "warehouse": disabled.name}]
+		)
+		with self.assertRaisesRegex(frappe.ValidationError, "disabled"):
+			feedback.submit()
+
+	def test_visit_technician_without_role_refused(self):
+		request, *_ = self._request()
+		with self.assertRaisesRegex(frappe.ValidationError, "Service Technician role"):
+			make_feedback(
+				request,
+				visits=[{"visit_date": getdate(), "technician": "sc.nottech@example.com", "hours": 1}],
+			)
+
+	# ---- chargeable repair -------------------------------------------------------------------
+
+	def test_chargeable_repair_invoices_parts_and_labour(self):
+		serial, dn, _si = delivered_unit(days_ago=3)
+		frappe.db.set_value("Serial No", serial, "warranty_expiry_date", add_days(getdate(), -1))
+		request = make_repair_request(serial, technician=TECH, delivery_note=dn.name)
+		self.assertEqual(request.chargeable, 1)
+		feedback = make_feedback(
+			request,
+			parts=[
+				{"item_code": PART_ITEM, "qty": 2, "warehouse": get_warehouse(), "chargeable": 1, "rate": 35}
+			],
+			labour_item=LABOUR_ITEM,
+			labour_rate=80,
+			submit=True,
+		)
+		invoice = frappe.get_doc("Sales Invoice", feedback.sales_invoice)
+		self.assertEqual(invoice.docstatus, 1)
+		self.assertEqual(invoice.customer, request.customer)
+		lines = {row.item_code: (row.qty, row.rate) for row in invoice.items}
+		self.assertEqual(lines, {PART_ITEM: (2, 35), LABOUR_ITEM: (2, 80)})
+		self.assertEqual(flt(invoice.grand_total), 230)
+		self.assertTrue(frappe.db.exists("GL Entry", {"voucher_no": invoice.name, "is_cancelled": 0}))
+		feedback.cancel()
+		self.assertEqual(frappe.db.get_value("Sales Invoice", invoice.name, "docstatus"), 2)
+
+	# ---- replace -----------------------------------------------------------------------------
+
+	def test_replace_delivers_new_serial_linked_to_old(self):
+		request, old_serial, _dn, _si = self._request(days_ago=10, remedy="Replace")
+		new_serial = receive_units(1)[0]
+		feedback = make_feedback(
+			request,
+			result="Replaced",
+			work_done="Unit exchanged",
+			replacement_serial_no=new_serial,
+			replacement_warehouse=get_warehouse(),
+			submit=True,
+		)
+		note = frappe.get_doc("Delivery Note", feedback.replacement_delivery_note)
+		self.assertEqual((note.docstatus, note.customer, note.is_return), (1, request.customer, 0))
+		self.assertEqual(note.items[0].item_code, UNIT_ITEM)
+		self.assertEqual(sle_qty(note.name, UNIT_ITEM), -1)
+		self.assertEqual(frappe.db.get_value("Serial No", new_serial, "customer"), request.customer)
+		request.reload()
+		self.assertEqual(request.replacement_serial_no, new_serial)
+		self.assertEqual(request.serial_no, old_serial)
+		self.assertEqual(request.status, "Resolved")
+
+	def test_replace_without_replacement_in_stock_refused(self):
+		request, *_ = self._request(days_ago=10, remedy="Replace")
+		# a serial already delivered to someone is not in stock
+		other_serial, *_ = delivered_unit(days_ago=1)
+		feedback = make_feedback(request, result="Replaced", work_done="Unit exchanged")
+		feedback.replacement_serial_no = other_serial
+		feedback.replacement_warehouse = get_warehouse()
+		with self.assertRaisesRegex(frappe.ValidationError, "No replacement"):
+			feedback.save()
+		feedback.reload()
+		with self.assertRaisesRegex(frappe.ValidationError, "replacement serial"):
+			feedback.submit()
+
+	# ---- refund ------------------------------------------------------------------------------
+
+	def test_refund_makes_credit_note_against_invoice(self):
+		request, _serial, _dn, invoice = self._request(days_ago=2, invoice=True, remedy="Refund")
+		feedback = make_feedback(
+			request, result="Refunded", work_done="Refund agreed", refund_amount=600, submit=True
+		)
+		note = frappe.get_doc("Sales Invoice", feedback.credit_note)
+		self.assertEqual((note.docstatus, note.is_return, note.return_against), (1, 1, invoice.name))
+		self.assertEqual(flt(note.grand_total), -600)
+		self.assertTrue(frappe.db.exists("GL Entry", {"voucher_no": note.name, "is_cancelled": 0}))
+		self.assertEqual(frappe.db.get_value("Repair Request", request.name, "credit_note"), note.name)
+		feedback.cancel()
+		self.assertEqual(frappe.db.get_value("Sales Invoice", note.name, "docstatus"), 2)
+
+	def test_refund_above_invoice_refused(self):
+		request, *_ = self._request(days_ago=2, invoice=True, remedy="Refund")
+		with self.assertRaisesRegex(frappe.ValidationError, "more than the 1,?000"):
+			make_feedback(request, result="Refunded", work_done="Refund agreed", refund_amount=1500)
+		self.assertFalse(frappe.db.exists("Repair Feedback", {"repair_request": request.name}))
+
+	def test_feedback_needs_an_assigned_request(self):
+		serial, *_ = delivered_unit(days_ago=3)
+		request = make_repair_request(serial)
+		with self.assertRaisesRegex(frappe.ValidationError, "Assign a Service Technician"):
+			frappe.get_doc(
+				{"doctype": "Repair Feedback", "repair_request": request.name, "technician": TECH}
+			).insert()
+
+	def test_result_must_match_remedy(self):
+		request, *_ = self._request()
+		with self.assertRaisesRegex(frappe.ValidationError, "does not match the remedy"):
+			make_feedback(request, result="Refunded")
+
+	# ---- print formats -------------------------------------------------------------------------
+
+	def test_feedback_form_prints_customer_and_company_copies(self):
+		request, serial, *_ = self._request()
+		feedback = make_feedback(
+			request,
+			parts=[{"item_code": PART_ITEM, "qty": 1, "warehouse": get_warehouse()}],
+			work_done="Replaced <b>fuse</b>",
+			quality_rating=0.8,
+			attitude_rating=1,
+			verifier_name="Mr Li",
+			submit=True,
+		)
+		html = frappe.get_print("Repair Feedback", feedback.name, print_format="Repair Feedback Form")
+		for text in (
+			"维修反馈单",
+			"Repair Feedback Form",
+			"顾客联",
+			"公司联",
+			"Customer Copy",
+			"Company Copy",
+		):
+			self.assertIn(text, html)
+		for text in (feedback.name, request.name, serial, "Mr Li", "★★★★☆", "Does not power on"):
+			self.assertIn(text, html)
+		self.assertEqual(html.count("顾客验证"), 2)  # both copies carry the verification block
+		self.assertIn("Replaced &lt;b&gt;fuse&lt;/b&gt;", html)
+		html = frappe.get_print("Repair Request", request.name, print_format="Repair Registration")
+		for text in ("报修登记表", "Repair Registration", request.name, serial, "Does not power on"):
+			self.assertIn(text, html)

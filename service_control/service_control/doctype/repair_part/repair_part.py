@@ -1,0 +1,27 @@
+# Copyright (c) 2026, service_control contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class RepairPart(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		chargeable: DF.Check
+		item_code: DF.Link
+		item_name: DF.Data | None
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		qty: DF.Float
+		rate: DF.Currency
+		warehouse: DF.Link
+	# end: auto-generated types
+
+	pass

@@ -1,0 +1,183 @@
+# Copyright (c) 2026, service_control contributors
+# For license information, please see license.txt
+
+from datetime import timedelta
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days, get_datetime, getdate, now_datetime
+
+from service_control.service_control.sla import run_sweep
+from service_control.tests.repair_factories import (
+	NOT_TECH,
+	TECH,
+	TECH2,
+	UNIT_ITEM,
+	delivered_unit,
+	make_feedback,
+	make_repair_masters,
+	make_repair_request,
+)
+from service_control.tests.utils import TEST_IGNORE, make_customer
+
+test_ignore = TEST_IGNORE
+
+
+class TestRepairRequest(FrappeTestCase):
+	def setUp(self):
+		make_repair_masters()
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+
+	def test_register_reads_warranty_from_serial_and_delivery(self):
+		serial, dn, _si = delivered_unit(days_ago=3)
+		doc = make_repair_request(serial)
+		self.assertEqual(doc.status, "Open")
+		self.assertEqual(getdate(doc.delivery_date), getdate(dn.posting_date))
+		self.assertEqual(doc.warranty_status, "Under Warranty")
+		self.assertEqual(
+			getdate(doc.warranty_expiry_date),
+			getdate(add_days(dn.posting_date, 0)).replace(year=getdate(dn.posting_date).year + 1),
+		)
+		self.assertEqual(doc.chargeable, 0)
+		self.assertEqual(
+			{c.stage for c in doc.sla_clocks}, {"First Reply", "Arrangement", "Resolution", "Closure"}
+		)
+		first = next(c for c in doc.sla_clocks if c.stage == "First Reply")
+		self.assertEqual(get_datetime(first.due_on), get_datetime(doc.reported_on) + timedelta(hours=24))
+
+	def test_out_of_warranty_is_chargeable_and_amc_is_free(self):
+		serial, _dn, _si = delivered_unit(days_ago=3)
+		frappe.db.set_value("Serial No", serial, "warranty_expiry_date", add_days(getdate(), -1))
+		doc = make_repair_request(serial)
+		self.assertEqual((doc.warranty_status, doc.chargeable), ("Out of Warranty", 1))
+		frappe.db.set_value("Serial No", serial, "amc_expiry_date", add_days(getdate(), 30))
+		doc = make_repair_request(serial)
+		self.assertEqual((doc.warranty_status, doc.chargeable), ("Under AMC", 0))
+
+	def test_serial_of_another_customer_refused_nothing_saved(self):
+		serial, _dn, _si = delivered_unit(days_ago=3, customer=make_customer("_Test SC Other Customer"))
+		before = frappe.db.count("Repair Request")
+		with self.assertRaisesRegex(frappe.ValidationError, "does not belong to customer"):
+			make_repair_request(serial)
+		self.assertEqual(frappe.db.count("Repair Request"), before)
+
+	def test_technician_without_role_refused(self):
+		serial, _dn, _si = delivered_unit(days_ago=3)
+		with self.assertRaisesRegex(frappe.ValidationError, "Service Technician role"):
+			make_repair_request(serial, technician=NOT_TECH)
+
+	def test_refund_outside_window_refused(self):
+		serial, _dn, _si = delivered_unit(days_ago=10)
+		with self.assertRaisesRegex(frappe.ValidationError, "Refund is allowed only within 7 days"):
+			make_repair_request(serial, remedy="Refund")
+		# a replacement is still inside its 15 days
+		self.assertEqual(make_repair_request(serial, remedy="Replace").remedy, "Replace")
+
+	def test_assignment_and_status_flow(self):
+		serial, _dn, _si = delivered_unit(days_ago=3)
+		doc = make_repair_request(serial)
+		doc.technician = TECH
+		doc.planned_visit_on = now_datetime() + timedelta(hours=3)
+		doc.save()
+		self.assertEqual(doc.status, "Assigned")
+		self.assertTrue(doc.assigned_on and doc.first_response_on)
+		clocks = {c.stage: c for c in doc.sla_clocks}
+		self.assertEqual(clocks["First Reply"].state, "Met")
+		self.assertEqual(clocks["Arrangement"].state, "Met")
+		# cannot close before a feedback form
+		doc.status = "Closed"
+		with self.assertRaisesRegex(frappe.ValidationError, "cannot go from Assigned to Closed"):
+			doc.save()
+		doc.reload()
+		doc.change_status("Awaiting Customer")
+		self.assertEqual(doc.status, "Awaiting Customer")
+		self.assertEqual(doc.sla_state, "Paused")
+		doc.change_status("In Progress")
+		self.assertTrue(doc.sla_pauses[0].resumed_on)
+		with self.assertRaisesRegex(frappe.ValidationError, "reason"):
+			doc.change_status("Cancelled")
+
+	def test_sweep_breaches_repair_clocks(self):
+		serial, _dn, _si = delivered_unit(days_ago=5)
+		doc = make_repair_request(serial, reported_on=now_datetime() - timedelta(days=3))
+		clock = frappe.db.get_value(
+			"Service SLA Clock",
+			{"parent": doc.name, "parenttype": "Repair Request", "stage": "First Reply"},
+			"state",
+		)
+		self.assertEqual(clock, "Breached")  # computed on save already
+		frappe.db.set_value(
+			"Service SLA Clock", {"parent": doc.name, "stage": "First Reply"}, "state", "On Track"
+		)
+		frappe.db.set_value("Repair Request", doc.name, "sla_state", "On Track")
+		run_sweep()
+		self.assertEqual(
+			frappe.db.get_value("Service SLA Clock", {"parent": doc.name, "stage": "First Reply"}, "state"),
+			"Breached",
+		)
+		self.assertEqual(frappe.db.get_value("Repair Request", doc.name, "sla_state"), "Breached")
+
+	def test_technician_sees_only_own_assignments(self):
+		serial1, _dn, _si = delivered_unit(days_ago=3)
+		serial2, _dn, _si = delivered_unit(days_ago=3)
+		mine = make_repair_request(serial1, technician=TECH)
+		theirs = make_repair_request(serial2, technician=TECH2)
+		feedback = make_feedback(mine)
+		other_feedback = make_feedback(theirs)
+		frappe.set_user(TECH)
+		names = frappe.get_list("Repair Request", pluck="name")
+		self.assertIn(mine.name, names)
+		self.assertNotIn(theirs.name, names)
+		self.assertTrue(frappe.has_permission("Repair Request", "read", mine.name))
+		self.assertFalse(frappe.has_permission("Repair Request", "read", theirs.name))
+		feedback_names = frappe.get_list("Repair Feedback", pluck="name")
+		self.assertIn(feedback.name, feedback_names)
+		self.assertNotIn(other_feedback.name, feedback_names)
+		self.assertFalse(frappe.has_permission("Repair Feedback", "read", other_feedback.name))
+
+	def test_item_of_serial_must_match(self):
+		serial, _dn, _si = delivered_unit(days_ago=3)
+		with self.assertRaisesRegex(frappe.ValidationError, "is of item"):
+			make_repair_request(serial, item_code="_Test SC Repair Part")
+		self.assertTrue(frappe.db.exists("Serial No", {"name": serial, "item_code": UNIT_ITEM}))
+
+	def test_company_caused_repair_opens_corrective_action(self):
+		from service_control.service_control.doctype.repair_request.repair_request import (
+			make_corrective_action,
+		)
+
+		serial, _dn, _si = delivered_unit(days_ago=3)
+		doc = make_repair_request(serial)
+		with self.assertRaisesRegex(frappe.ValidationError, "cause is the company's"):
+			make_corrective_action(doc.name)
+		doc.company_responsible = 1
+		doc.save()
+		capa = make_corrective_action(doc.name)
+		self.assertEqual(
+			(capa.source_type, capa.source_name, capa.company), ("Repair Request", doc.name, doc.company)
+		)
+		self.assertEqual(capa.items[0].item_code, UNIT_ITEM)
+		self.assertEqual(capa.items[0].serial_no, serial)
+		self.assertIn("Does not power on", capa.problem_what)
+		capa.insert()
+		# a second call returns the open CAPA instead of a duplicate
+		self.assertEqual(make_corrective_action(doc.name).name, capa.name)
+
+	def test_portal_customer_sees_only_own_requests(self):
+		from service_control.tests.utils import make_user
+
+		own = make_repair_request(None)
+		other = make_repair_request(None, customer=make_customer("_Test SC Other Customer"))
+		portal = make_user("sc.portal@example.com", ["Customer"], user_type="Website User")
+		customer = frappe.get_doc("Customer", make_customer())
+		if portal not in {row.user for row in customer.portal_users}:
+			customer.append("portal_users", {"user": portal})
+			customer.save(ignore_permissions=True)
+		frappe.set_user(portal)
+		names = frappe.get_list("Repair Request", pluck="name")
+		self.assertIn(own.name, names)
+		self.assertNotIn(other.name, names)
+		self.assertFalse(frappe.has_permission("Repair Request", doc=other.name, ptype="read"))

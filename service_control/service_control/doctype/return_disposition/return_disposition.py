@@ -1,0 +1,260 @@
+# Copyright (c) 2026, service_control contributors
+# For license information, please see license.txt
+
+"""Return Disposition (客退品处理): quality's decision on returned goods, executed as ERPNext Stock
+Entries on submit. Rules and the stock-entry plan are in service_control.core.disposition; ERPNext
+values every movement (no rate is set here)."""
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import flt, now_datetime
+
+from service_control.core import disposition as rules
+from service_control.setup.accounting_dimension import get_dimension_field
+from service_control.utils import domain_errors, get_company_defaults
+
+DECISIONS = {rules.SCRAP: "scrap", rules.REWORK: "rework", rules.RESTOCK: "restock"}
+
+
+class ReturnDisposition(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from service_control.service_control.doctype.return_disposition_item.return_disposition_item import (
+			ReturnDispositionItem,
+		)
+
+		amended_from: DF.Link | None
+		approved_by: DF.Link | None
+		approved_on: DF.Datetime | None
+		company: DF.Link
+		customer: DF.Link | None
+		customer_complaint: DF.Link
+		items: DF.Table[ReturnDispositionItem]
+		naming_series: DF.Literal["RD-.YYYY.-"]
+		posting_date: DF.Date
+		remarks: DF.SmallText | None
+		return_doctype: DF.Literal["Delivery Note", "Sales Invoice"]
+		sales_return: DF.DynamicLink
+		scrap_method: DF.Literal["Material Issue", "Transfer to Scrap Warehouse"]
+	# end: auto-generated types
+
+	def validate(self):
+		before = self.get_doc_before_save()
+		self._keep_approval(before)
+		self._validate_return()
+		with domain_errors(title=_("Invalid disposition")):
+			lines = self._lines()
+			rules.validate_lines(lines, self._targets())
+			rules.check_against_return(lines, self._open_return_qty())
+
+	def before_submit(self):
+		with domain_errors(title=_("Not approved")):
+			rules.check_approved(self.approved_by)
+
+	def on_submit(self):
+		self.make_stock_entries()
+
+	def on_cancel(self):
+		self.ignore_linked_doctypes = ("Stock Entry", "Stock Ledger Entry", "GL Entry")
+		self.cancel_stock_entries()
+
+	# --------------------------------------------------------------------------------------
+
+	def approve(self) -> None:
+		"""Quality Manager's approval (处理意见审批); not of a disposition one prepared oneself."""
+		with domain_errors(title=_("Cannot approve")):
+			rules.check_approver(frappe.session.user, frappe.get_roles(), self.owner, self.docstatus)
+		self.flags.approving = True
+		self.approved_by, self.approved_on = frappe.session.user, now_datetime()
+		self.save()
+
+	def make_stock_entries(self) -> None:
+		dimension = get_dimension_field()
+		cost_center = frappe.get_cached_value("Company", self.company, "cost_center")
+		with domain_errors(title=_("Invalid disposition")):
+			plans = rules.stock_entry_plan(self._lines(), self._targets())
+		rows = {row.idx: row for row in self.items}
+		for plan in plans:
+			se = frappe.new_doc("Stock Entry")
+			se.update(
+				{
+					"stock_entry_type": plan["purpose"],
+					"purpose": plan["purpose"],
+					"company": self.company,
+					"remarks": _("Return Disposition {0}: {1} for complaint {2}").format(
+						self.name, _(plan["decision"]), self.customer_complaint
+					),
+				}
+			)
+			if dimension and se.meta.has_field(dimension):
+				se.set(dimension, self.customer_complaint)
+			for item in plan["items"]:
+				se.append(
+					"items",
+					{
+						"item_code": item["item_code"],
+						"qty": item["qty"],
+						"s_warehouse": item["s_warehouse"],
+						"t_warehouse": item["t_warehouse"],
+						"expense_account": plan["expense_account"],
+						"cost_center": cost_center,
+						**({dimension: self.customer_complaint} if dimension else {}),
+					},
+				)
+			if not plan["expense_account"]:
+				for detail in se.items:
+					detail.expense_account = None
+			se.flags.ignore_permissions = True  # the approved disposition authorises the movement
+			se.insert()
+			se.submit()
+			prefix = DECISIONS[plan["decision"]]
+			for item, detail in zip(plan["items"], se.items, strict=True):
+				row = rows[item["idx"]]
+				row.db_set({f"{prefix}_stock_entry": se.name, f"{prefix}_value": flt(detail.amount)})
+
+	def cancel_stock_entries(self) -> None:
+		from erpnext.stock.stock_ledger import NegativeStockError
+
+		names = []
+		for prefix in reversed(DECISIONS.values()):
+			for row in self.items:
+				name = row.get(f"{prefix}_stock_entry")
+				if name and name not in names:
+					names.append(name)
+		for name in names:
+			se = frappe.get_doc("Stock Entry", name)
+			if se.docstatus != 1:
+				continue
+			se.flags.ignore_permissions = True
+			try:
+				se.cancel()
+			except NegativeStockError as e:
+				frappe.throw(
+					_(
+						"Stock Entry {0} cannot be cancelled: the goods it moved have already been used or sold, "
+						"so the disposition stays. ERPNext says: {1}"
+					).format(name, str(e)),
+					exc=NegativeStockError,
+					title=_("Goods already used"),
+				)
+
+	# --------------------------------------------------------------------------------------
+
+	def _lines(self) -> list[rules.DispositionLine]:
+		return [
+			rules.DispositionLine(
+				idx=row.idx,
+				item_code=row.item_code,
+				returned_qty=flt(row.returned_qty),
+				warehouse=row.warehouse,
+				scrap_qty=flt(row.scrap_qty),
+				rework_qty=flt(row.rework_qty),
+				restock_qty=flt(row.restock_qty),
+				inspection_result=row.inspection_result,
+			)
+			for row in self.items
+		]
+
+	def _targets(self) -> rules.Targets:
+		defaults = get_company_defaults(self.company)
+		return rules.Targets(
+			scrap_method=self.scrap_method or rules.SCRAP_BY_ISSUE,
+			scrap_loss_account=defaults.get("scrap_loss_account"),
+			scrap_warehouse=defaults.get("scrap_warehouse"),
+			rework_warehouse=defaults.get("rework_warehouse"),
+			sellable_warehouse=defaults.get("sellable_warehouse"),
+		)
+
+	def _keep_approval(self, before) -> None:
+		"""approved_by is set by approve() only; a change to the split withdraws the approval."""
+		if self.flags.approving:
+			return
+		self.approved_by = before.approved_by if before else None
+		self.approved_on = before.approved_on if before else None
+		if before and self.approved_by:
+			before_lines = [
+				rules.DispositionLine(
+					r.idx,
+					r.item_code,
+					flt(r.returned_qty),
+					r.warehouse,
+					r.scrap_qty,
+					r.rework_qty,
+					r.restock_qty,
+				)
+				for r in before.items
+			]
+			if rules.signature(before_lines) != rules.signature(self._lines()):
+				self.approved_by = self.approved_on = None
+
+	def _validate_return(self) -> None:
+		ret = frappe.db.get_value(
+			self.return_doctype,
+			self.sales_return,
+			["is_return", "docstatus", "company", "sc_customer_complaint"],
+			as_dict=True,
+		)
+		if not ret or not ret.is_return or ret.docstatus != 1:
+			frappe.throw(
+				_("{0} {1} is not a submitted sales return.").format(
+					_(self.return_doctype), self.sales_return
+				),
+				title=_("Invalid disposition"),
+			)
+		if ret.company != self.company or (
+			ret.sc_customer_complaint and ret.sc_customer_complaint != self.customer_complaint
+		):
+			frappe.throw(
+				_("{0} {1} is not a return of complaint {2}.").format(
+					_(self.return_doctype), self.sales_return, self.customer_complaint
+				),
+				title=_("Invalid disposition"),
+			)
+
+	def _open_return_qty(self) -> dict[str, float]:
+		"""Per item: what the return brought back minus other submitted dispositions of it."""
+		item_table = frappe.qb.DocType(f"{self.return_doctype} Item")
+		fn = frappe.query_builder.functions
+		open_qty = {
+			item: -flt(qty)
+			for item, qty in frappe.qb.from_(item_table)
+			.select(item_table.item_code, fn.Sum(item_table.stock_qty))
+			.where((item_table.parent == self.sales_return) & (item_table.parenttype == self.return_doctype))
+			.groupby(item_table.item_code)
+			.run()
+		}
+		rd, rdi = frappe.qb.DocType("Return Disposition"), frappe.qb.DocType("Return Disposition Item")
+		for item, qty in (
+			frappe.qb.from_(rdi)
+			.join(rd)
+			.on(rd.name == rdi.parent)
+			.select(rdi.item_code, fn.Sum(rdi.returned_qty))
+			.where(
+				(rd.sales_return == self.sales_return)
+				& (rd.return_doctype == self.return_doctype)
+				& (rd.docstatus == 1)
+				& (rd.name != self.name)
+			)
+			.groupby(rdi.item_code)
+			.run()
+		):
+			open_qty[item] = open_qty.get(item, 0) - flt(qty)
+		return open_qty
+
+
+@frappe.whitelist()
+def approve(name: str) -> None:
+	doc = frappe.get_doc("Return Disposition", name)
+	doc.check_permission("write")
+	doc.approve()
+
+
+def on_doctype_update():
+	frappe.db.add_index("Return Disposition", ["return_doctype", "sales_return"])

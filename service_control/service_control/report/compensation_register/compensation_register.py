@@ -1,0 +1,160 @@
+# Copyright (c) 2026, service_control contributors
+# For license information, please see license.txt
+
+"""赔偿登记: settled compensations with their breakdown, reconciled against the General Ledger.
+
+For each compensation the GL amount is what its cost voucher (the journal, the credit note or the
+replacement delivery) debited to accounts other than the customer's; a row whose GL amount
+differs from the approved total is flagged, and so is the report's total."""
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import IfNull, Sum
+from frappe.utils import flt
+
+BREAKDOWN = (
+	("goods_amount", "Goods"),
+	("freight_amount", "Freight"),
+	("labour_amount", "Labour"),
+	("penalty_amount", "Penalty"),
+	("other_amount", "Other"),
+)
+COST_VOUCHER = {
+	"Credit Note": ("Sales Invoice", "credit_note"),
+	"Free Replacement": ("Delivery Note", "replacement_delivery"),
+	"Journal Entry": ("Journal Entry", "journal_entry"),
+	"Payment Entry": ("Journal Entry", "journal_entry"),
+}
+
+
+@frappe.read_only()
+def execute(filters: dict | None = None):
+	filters = frappe._dict(filters or {})
+	data = get_data(filters)
+	differences = [row for row in data if row.difference]
+	message = (
+		_("{0} compensation(s) differ from the General Ledger.").format(len(differences))
+		if differences
+		else None
+	)
+	return get_columns(), data, message, None, get_summary(data)
+
+
+def get_columns() -> list[dict]:
+	return [
+		{
+			"label": _("Compensation"),
+			"fieldname": "name",
+			"fieldtype": "Link",
+			"options": "Compensation",
+			"width": 140,
+		},
+		{"label": _("Posting Date"), "fieldname": "posting_date", "fieldtype": "Date", "width": 100},
+		{
+			"label": _("Customer Complaint"),
+			"fieldname": "customer_complaint",
+			"fieldtype": "Link",
+			"options": "Customer Complaint",
+			"width": 140,
+		},
+		{
+			"label": _("Customer"),
+			"fieldname": "customer",
+			"fieldtype": "Link",
+			"options": "Customer",
+			"width": 150,
+		},
+		{
+			"label": _("Settlement Method"),
+			"fieldname": "settlement_method",
+			"fieldtype": "Data",
+			"width": 120,
+		},
+		*[
+			{"label": _(label), "fieldname": field, "fieldtype": "Currency", "width": 100}
+			for field, label in BREAKDOWN
+		],
+		{"label": _("Total"), "fieldname": "total_amount", "fieldtype": "Currency", "width": 110},
+		{"label": _("Voucher Type"), "fieldname": "voucher_type", "fieldtype": "Data", "width": 110},
+		{
+			"label": _("Voucher"),
+			"fieldname": "voucher_no",
+			"fieldtype": "Dynamic Link",
+			"options": "voucher_type",
+			"width": 150,
+		},
+		{"label": _("GL Amount"), "fieldname": "gl_amount", "fieldtype": "Currency", "width": 110},
+		{"label": _("Difference"), "fieldname": "difference", "fieldtype": "Currency", "width": 100},
+	]
+
+
+def get_data(filters) -> list[dict]:
+	comp = frappe.qb.DocType("Compensation")
+	query = (
+		frappe.qb.from_(comp)
+		.select(
+			comp.name,
+			comp.posting_date,
+			comp.customer_complaint,
+			comp.customer,
+			comp.settlement_method,
+			*[comp[field] for field, _label in BREAKDOWN],
+			comp.total_amount,
+			comp.journal_entry,
+			comp.credit_note,
+			comp.replacement_delivery,
+		)
+		.where(comp.docstatus == 1)
+		.orderby(comp.posting_date)
+		.orderby(comp.name)
+	)
+	for field in ("company", "customer", "settlement_method", "customer_complaint"):
+		if filters.get(field):
+			query = query.where(comp[field] == filters.get(field))
+	if filters.get("from_date"):
+		query = query.where(comp.posting_date >= filters.from_date)
+	if filters.get("to_date"):
+		query = query.where(comp.posting_date <= filters.to_date)
+	rows = query.run(as_dict=True)
+	for row in rows:
+		row.voucher_type, field = COST_VOUCHER[row.settlement_method]
+		row.voucher_no = row.get(field)
+	gl = gl_amounts([(row.voucher_type, row.voucher_no) for row in rows if row.voucher_no])
+	for row in rows:
+		row.gl_amount = gl.get((row.voucher_type, row.voucher_no), 0.0)
+		row.difference = flt(row.total_amount - row.gl_amount, 2)
+	return rows
+
+
+def gl_amounts(vouchers: list[tuple[str, str]]) -> dict[tuple[str, str], float]:
+	"""Debits of each voucher to accounts other than the party's, in one query."""
+	if not vouchers:
+		return {}
+	gle = frappe.qb.DocType("GL Entry")
+	result = (
+		frappe.qb.from_(gle)
+		.select(gle.voucher_type, gle.voucher_no, Sum(gle.debit))
+		.where(gle.voucher_no.isin([v[1] for v in vouchers]))
+		.where(gle.is_cancelled == 0)
+		.where(IfNull(gle.party, "") == "")
+		.groupby(gle.voucher_type, gle.voucher_no)
+		.run()
+	)
+	return {(vt, vn): flt(amount) for vt, vn, amount in result}
+
+
+def get_summary(data: list[dict]) -> list[dict]:
+	total = flt(sum(row.total_amount for row in data), 2)
+	gl_total = flt(sum(row.gl_amount for row in data), 2)
+	difference = flt(total - gl_total, 2)
+	return [
+		{"label": _("Compensations"), "value": len(data), "datatype": "Int"},
+		{"label": _("Approved Total"), "value": total, "datatype": "Currency"},
+		{"label": _("Posted to GL"), "value": gl_total, "datatype": "Currency"},
+		{
+			"label": _("Difference"),
+			"value": difference,
+			"datatype": "Currency",
+			"indicator": "Red" if difference else "Green",
+		},
+	]

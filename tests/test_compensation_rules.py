@@ -1,0 +1,244 @@
+import pytest
+
+from service_control.core import compensation as c
+from service_control.core.errors import CompensationError
+
+QM, GM = c.QUALITY_MANAGER, c.GENERAL_MANAGER
+
+
+@pytest.mark.parametrize(
+	"amount,returned,responsibility,expected",
+	[
+		(100, True, None, (QM,)),
+		(5000, True, "Company", (QM,)),  # at the limit: the quality manager alone
+		(5000.01, True, "Company", (QM, GM)),  # above it: the general manager too
+		(100, False, None, (QM, GM)),  # nothing came back: always the general manager
+		(1000, True, "Supplier", (QM,)),  # supplier claim up to its limit
+		(1000.01, True, "Supplier", (QM, GM)),  # large supplier claim
+		(20000, False, "Supplier", (QM, GM)),
+	],
+)
+def test_approval_routing(amount, returned, responsibility, expected):
+	assert c.required_approvers(amount, 5000, returned, responsibility, 1000) == expected
+
+
+def test_routing_needs_a_limit():
+	with pytest.raises(CompensationError, match="limit"):
+		c.required_approvers(10, None, True)
+
+
+def step(old, new, approvers=(QM,), user="qm@x", requested_by="cs@x", roles=(QM,)):
+	return c.check_approval_step(old, new, approvers, user, requested_by, roles)
+
+
+def test_approval_steps():
+	assert step(c.DRAFT, c.PENDING_QUALITY, roles=()) is None
+	assert step(c.PENDING_QUALITY, c.APPROVED) == QM
+	assert step(c.PENDING_QUALITY, c.PENDING_GM, approvers=(QM, GM)) == QM
+	assert step(c.PENDING_GM, c.APPROVED, approvers=(QM, GM), user="gm@x", roles=(GM,)) == GM
+
+
+@pytest.mark.parametrize(
+	"kw,message",
+	[
+		({"user": "cs@x"}, "someone else"),  # own request
+		({"roles": ("Customer Service User",)}, "Only a Quality Manager"),
+		({"approvers": (QM, GM)}, "General Manager's approval"),  # QM cannot finish a GM claim
+		({"old": c.PENDING_GM, "roles": (QM,), "approvers": (QM, GM)}, "Only a General Manager"),
+		({"old": c.DRAFT}, "cannot go from"),
+	],
+)
+def test_approval_step_refused(kw, message):
+	args = {"old": c.PENDING_QUALITY, "new": c.APPROVED, **kw}
+	with pytest.raises(CompensationError, match=message):
+		step(**args)
+
+
+def test_gm_refuses_own_request():
+	with pytest.raises(CompensationError, match="someone else"):
+		step(c.PENDING_GM, c.APPROVED, approvers=(QM, GM), user="gm@x", requested_by="gm@x", roles=(GM,))
+
+
+def test_qm_cannot_escalate_a_small_claim():
+	with pytest.raises(CompensationError, match="within the Quality Manager"):
+		step(c.PENDING_QUALITY, c.PENDING_GM)
+
+
+def test_ready_to_settle():
+	c.check_ready_to_settle(c.APPROVED, (QM,), "qm@x", None)
+	with pytest.raises(CompensationError, match="General Manager has not"):
+		c.check_ready_to_settle(c.APPROVED, (QM, GM), "qm@x", None)
+	with pytest.raises(CompensationError, match="Only an approved"):
+		c.check_ready_to_settle(c.PENDING_QUALITY, (QM,), "qm@x", None)
+
+
+def claim(**kw) -> c.ClaimFacts:
+	base = {
+		"amount": 500,
+		"currency": "CNY",
+		"company_currency": "CNY",
+		"settlement_method": c.JOURNAL_ENTRY,
+		"complaint_status": "Investigating",
+		"invoice_value": 2000,
+	}
+	return c.ClaimFacts(**{**base, **kw})
+
+
+def test_valid_claim_passes():
+	c.validate_claim(claim())
+	c.validate_claim(claim(amount=3000, gm_override=True))
+	c.validate_claim(claim(has_physical_return=False, no_return_reason="Customer scrapped it on site"))
+
+
+@pytest.mark.parametrize(
+	"kw,message",
+	[
+		({"amount": 0}, "greater than zero"),
+		({"amount": -5}, "greater than zero"),
+		({"amount": 2000.01}, "above the invoice value"),
+		({"currency": "USD"}, "company's currency"),
+		({"invoice_currency": "USD"}, "one currency"),
+		({"complaint_status": "Cancelled"}, "cancelled"),
+		({"has_physical_return": False}, "reason"),
+		({"has_physical_return": False, "no_return_reason": "  "}, "reason"),
+		({"settlement_method": c.CREDIT_NOTE}, "Sales Invoice"),
+		({"settlement_method": c.FREE_REPLACEMENT}, "quantity"),
+		({"settlement_method": "Cash"}, "settled"),
+		({"breakdown": {"goods_amount": -1}}, "negative"),
+	],
+)
+def test_bad_claims(kw, message):
+	with pytest.raises(CompensationError, match=message):
+		c.validate_claim(claim(**kw))
+
+
+def test_total_of_breakdown():
+	assert c.total_of({"goods_amount": 100.1, "freight_amount": 20.2, "penalty_amount": None}) == 120.3
+
+
+ACCOUNTS = c.Accounts("Compensation - T", "Debtors - T", "Main - T", "Bank - T")
+
+
+def test_journal_lines_balanced_with_party_and_dimension():
+	lines = c.journal_lines(123.45, ACCOUNTS, "Cust", "customer_complaint", "CC-1")
+	debit = [ln for ln in lines if ln["debit_in_account_currency"]]
+	credit = [ln for ln in lines if ln["credit_in_account_currency"]]
+	assert [(ln["account"], ln["debit_in_account_currency"]) for ln in debit] == [
+		("Compensation - T", 123.45)
+	]
+	assert [(ln["account"], ln["credit_in_account_currency"]) for ln in credit] == [("Debtors - T", 123.45)]
+	assert credit[0]["party_type"] == "Customer" and credit[0]["party"] == "Cust"
+	assert "party" not in debit[0]
+	assert all(ln["customer_complaint"] == "CC-1" and ln["cost_center"] == "Main - T" for ln in lines)
+	c.check_balanced(lines)
+
+
+@pytest.mark.parametrize(
+	"accounts,message",
+	[
+		(c.Accounts(None, "Debtors - T"), "compensation expense account"),
+		(c.Accounts("Comp - T", None), "receivable"),
+	],
+)
+def test_journal_needs_accounts(accounts, message):
+	with pytest.raises(CompensationError, match=message):
+		c.journal_lines(10, accounts, "Cust")
+
+
+def test_unbalanced_journal_refused():
+	with pytest.raises(CompensationError, match="not balanced"):
+		c.check_balanced(
+			[{"debit_in_account_currency": 10}, {"credit_in_account_currency": 9.99}],
+		)
+
+
+def test_payment_plan_pays_the_customer():
+	plan = c.payment_plan(80, ACCOUNTS, "Cust")
+	assert plan["payment_type"] == "Pay" and plan["party_type"] == "Customer" and plan["party"] == "Cust"
+	assert (plan["paid_from"], plan["paid_to"], plan["paid_amount"]) == ("Bank - T", "Debtors - T", 80)
+	with pytest.raises(CompensationError, match="bank"):
+		c.payment_plan(80, c.Accounts("X", "Y"), "Cust")
+
+
+LINES = [c.InvoiceLine("r1", "A", 200, 10), c.InvoiceLine("r2", "B", 50, 3)]
+
+
+def test_credit_note_lines():
+	assert c.credit_note_lines(LINES, "A", 2, 300) == [
+		{"row_name": "r1", "item_code": "A", "qty": -2, "rate": 150}
+	]
+
+
+@pytest.mark.parametrize(
+	"item,qty,amount,message",
+	[
+		("C", 1, 10, "not on the invoice"),
+		("B", 4, 100, "can still be credited"),
+		("B", 1, 60, "above the invoiced rate"),
+		("A", 3, 100, "equal units"),
+		("A", 0, 100, "quantity"),
+	],
+)
+def test_bad_credit_notes(item, qty, amount, message):
+	with pytest.raises(CompensationError, match=message):
+		c.credit_note_lines(LINES, item, qty, amount)
+
+
+def test_replacement_plan_books_cost_to_compensation():
+	plan = c.replacement_plan("A", 2, "Sellable - T", "Compensation - T")
+	assert plan["rate"] == 0 and plan["expense_account"] == "Compensation - T" and plan["qty"] == 2
+	with pytest.raises(CompensationError, match="sellable warehouse"):
+		c.replacement_plan("A", 2, None, "Compensation - T")
+
+
+def test_vouchers_idempotent_and_cancel_order():
+	assert c.vouchers_to_create(c.PAYMENT_ENTRY, {}) == ["journal_entry", "payment_entry"]
+	assert c.vouchers_to_create(c.PAYMENT_ENTRY, {"journal_entry": "JV-1"}) == ["payment_entry"]
+	assert c.vouchers_to_create(c.JOURNAL_ENTRY, {"journal_entry": "JV-1"}) == []
+	assert c.vouchers_to_cancel({"journal_entry": "JV-1", "payment_entry": "PE-1"}) == [
+		"payment_entry",
+		"journal_entry",
+	]
+
+
+def test_claim_locked_after_request():
+	c.check_locked(c.DRAFT, ["goods_amount"])
+	c.check_locked(c.REJECTED, ["goods_amount"])
+	c.check_locked(c.PENDING_QUALITY, ["status", "modified"])
+	with pytest.raises(CompensationError, match="no longer change"):
+		c.check_locked(c.PENDING_QUALITY, ["goods_amount"])
+	with pytest.raises(CompensationError, match="no longer change"):
+		c.check_locked(c.APPROVED, ["settlement_method"])
+
+
+def test_only_gm_overrides():
+	c.check_override(False, True, [GM])
+	c.check_override(True, True, [QM])  # unchanged
+	with pytest.raises(CompensationError, match="Only a General Manager"):
+		c.check_override(False, True, [QM, "Accounts User"])
+
+
+def test_gm_override_needs_the_general_manager():
+	assert c.required_approvers(100, 5000, True, gm_override=True) == (QM, GM)
+
+
+def test_supplier_recovery_lines():
+	lines = c.recovery_lines(
+		200, 500, "Creditors - T", "Compensation - T", "Supp", "Main - T", "customer_complaint", "CC-1"
+	)
+	assert [
+		(ln["account"], ln["debit_in_account_currency"], ln["credit_in_account_currency"]) for ln in lines
+	] == [
+		("Creditors - T", 200, 0),
+		("Compensation - T", 0, 200),
+	]
+	assert lines[0]["party_type"] == "Supplier" and lines[0]["party"] == "Supp" and "party" not in lines[1]
+
+
+@pytest.mark.parametrize(
+	"amount,supplier,message",
+	[(0, "Supp", "greater than zero"), (501, "Supp", "was 500"), (100, None, "no responsible supplier")],
+)
+def test_bad_recovery(amount, supplier, message):
+	with pytest.raises(CompensationError, match=message):
+		c.recovery_lines(amount, 500, "Creditors - T", "Compensation - T", supplier)
