@@ -266,6 +266,22 @@ class TestCompensation(FrappeTestCase):
 		self.assertEqual(frappe.db.get_value("Compensation", doc.name, "status"), "Approved")
 		self.assertFalse(frappe.db.get_value("Compensation", doc.name, "journal_entry"))
 
+	def test_role_permissions(self):
+		tech = make_user("tech5@example.com", ["Service Technician"])
+		expected = {
+			CS: {"create": True, "submit": False, "cancel": False},
+			QM: {"create": True, "submit": False, "cancel": False},
+			GM: {"create": True, "submit": False, "cancel": False},
+			ACC: {"create": False, "submit": True, "cancel": True},
+			tech: {"read": False, "create": False},
+		}
+		for user, perms in expected.items():
+			for ptype, allowed in perms.items():
+				with self.subTest(user=user, ptype=ptype):
+					self.assertEqual(frappe.has_permission("Compensation", ptype, user=user), allowed)
+		self.assertFalse(frappe.has_permission("Return Disposition", "submit", user=CS))
+		self.assertTrue(frappe.has_permission("Return Disposition", "submit", user=QM))
+
 	def test_approved_claim_is_frozen(self):
 		self.return_goods()
 		doc = self.claim()
