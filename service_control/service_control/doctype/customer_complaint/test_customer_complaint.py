@@ -308,3 +308,23 @@ class TestCustomerComplaint(FrappeTestCase):
 		self.assertIn(own.name, names)
 		self.assertNotIn(other.name, names)
 		self.assertFalse(frappe.has_permission("Customer Complaint", doc=other.name, ptype="read"))
+
+	def test_portal_user_does_not_read_the_investigation(self):
+		from frappe.client import get as client_get
+
+		own = make_complaint()
+		own.db_set({"root_cause": "Operator skipped the torque check", "responsibility": "Company"})
+		portal = make_user("sc.portal@example.com", ["Customer"], user_type="Website User")
+		customer = frappe.get_doc("Customer", make_customer())
+		if portal not in {row.user for row in customer.portal_users}:
+			customer.append("portal_users", {"user": portal})
+			customer.save(ignore_permissions=True)
+		frappe.set_user(portal)
+		seen = client_get("Customer Complaint", own.name)
+		self.assertEqual(seen["description"], own.description)
+		self.assertFalse(seen.get("root_cause"))
+		self.assertFalse(seen.get("responsibility"))
+		frappe.set_user(QM_USER)
+		self.assertEqual(
+			client_get("Customer Complaint", own.name)["root_cause"], "Operator skipped the torque check"
+		)
