@@ -56,12 +56,15 @@ permission_query_conditions = {
 	"Satisfaction Survey Response": "service_control.service_control.survey.get_permission_query_conditions",
 	"Repair Request": "service_control.service_control.doctype.repair_request.repair_request.get_permission_query_conditions",
 	"Repair Feedback": "service_control.service_control.doctype.repair_feedback.repair_feedback.get_permission_query_conditions",
+	# issue 4: a Service Technician sees the CAPAs they take part in (action owner, owner, verifier)
+	"Corrective Action": "service_control.service_control.doctype.corrective_action.corrective_action.get_permission_query_conditions",
 }
 has_permission = {
 	"Customer Complaint": "service_control.service_control.doctype.customer_complaint.customer_complaint.has_permission",
 	"Satisfaction Survey Response": "service_control.service_control.survey.has_permission",
 	"Repair Request": "service_control.service_control.doctype.repair_request.repair_request.has_permission",
 	"Repair Feedback": "service_control.service_control.doctype.repair_feedback.repair_feedback.has_permission",
+	"Corrective Action": "service_control.service_control.doctype.corrective_action.corrective_action.has_permission",
 }
 
 # Portal

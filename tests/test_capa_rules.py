@@ -317,6 +317,19 @@ def test_technician_updates_only_own_rows():
 	c.check_owner_edits("qm", QM, before, {"c": {"owner": me}}, ["severity"])
 
 
+def test_technician_sees_only_capas_they_take_part_in():
+	me, tech = "tech@example.com", ["Service Technician"]
+	assert c.takes_part(me, tech, None, None, ["other@example.com", me])
+	assert c.takes_part(me, tech, me, None, [])
+	assert c.takes_part(me, tech, None, me, [None])
+	assert not c.takes_part(me, tech, "qm@example.com", "qm@example.com", ["other@example.com", None])
+	# a managing role (also held beside the technician role) sees every CAPA
+	for role in ("Quality Manager", "Customer Service User", "General Manager", "System Manager"):
+		assert c.sees_every_capa([*tech, role])
+		assert c.takes_part(me, [*tech, role], None, None, [])
+	assert not c.sees_every_capa(tech)
+
+
 # ---- the daily plan --------------------------------------------------------------------------
 
 

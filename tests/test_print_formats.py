@@ -120,6 +120,34 @@ def test_print_format_renders_and_escapes(folder, title):
 	assert "Stop shipments" in html
 
 
+#: The sections of the procedure's complaint form (顾客投诉处理 steps 1-8) each format must print.
+ISO_SECTIONS = {
+	"complaint_handling_form": [
+		"投诉登记",  # 1 receipt: customer, product, quantity, description
+		"紧急程度",  # 2 urgency, 3 severity (report to the management representative)
+		"调查分析",  # 4 investigation
+		"原因分析与责任判定",  # 4 cause and responsibility
+		"临时 / 应急措施",  # 5 temporary / emergency measures
+		"永久性措施",  # 5 permanent measures: the corrective action
+		"答复顾客",  # 7 reply
+		"顾客确认",  # 7 satisfaction
+		"结案",  # 8 closure
+		"管理者代表",  # sign-off
+	],
+	"complaint_reply_letter": ["投诉内容", "调查结果", "处理措施", "永久性措施", "答复", "顾客确认"],
+}
+
+
+@pytest.mark.parametrize("folder", PRINT_FORMATS)
+def test_print_formats_carry_every_section_of_the_procedure_form(folder):
+	html = render(folder, corrective_action="CAPA-2026-00007", corrective_action_status="Open")
+	for section in ISO_SECTIONS[folder]:
+		assert section in html, section
+	assert "CAPA-2026-00007" in html
+	for english in ("Registration", "Root Cause", "Closure") if folder == "complaint_handling_form" else ():
+		assert english in html
+
+
 def test_reply_letter_without_letter_head_falls_back_to_company():
 	html = render("complaint_reply_letter")
 	assert "Li Lei" in html
@@ -154,6 +182,28 @@ def test_workspace_references_exist():
 			assert data["card_name"] in card_labels
 		elif block["type"] == "number_card":
 			assert scrub(data["number_card_name"]) in cards
+
+
+def test_workspace_links_every_report_and_the_satisfaction_masters():
+	workspace = load("workspace", "service_control")
+	linked = {(link["link_type"], link["link_to"]) for link in workspace["links"] if link["type"] == "Link"}
+	for folder in (MODULE_DIR / "report").glob("*/"):
+		if (folder / f"{folder.name}.json").is_file():
+			report = load("report", folder.name)["name"]
+			assert ("Report", report) in linked, report
+	for doctype in ("Satisfaction Survey Template", "Key Customer Visit", "Customer Complaint"):
+		if (MODULE_DIR / "doctype" / doctype.lower().replace(" ", "_")).is_dir():
+			assert ("DocType", doctype) in linked, doctype
+	# each card break counts the links that follow it
+	links = workspace["links"]
+	for i, link in enumerate(links):
+		if link["type"] == "Card Break":
+			following = 0
+			for nxt in links[i + 1 :]:
+				if nxt["type"] == "Card Break":
+					break
+				following += 1
+			assert link["link_count"] == following, link["label"]
 
 
 @pytest.mark.parametrize("folder", ["open_complaints", "at_risk_complaints", "breached_complaints"])

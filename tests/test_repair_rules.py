@@ -375,3 +375,61 @@ def test_three_guarantees_summary():
 	with pytest.raises(r.RepairError, match="periodicity"):
 		r.period_key(TODAY, "Weekly")
 	assert r.period_key(TODAY, r.QUARTERLY) == "2026-Q4"
+
+
+# ---- closed requests, labour defaults, satisfied threshold (follow-ups) ---------------------
+
+
+def test_closed_or_cancelled_request_is_read_only_except_system_manager_with_reason():
+	for status in (r.CLOSED, r.CANCELLED):
+		with pytest.raises(r.RepairError, match=f"Repair request is {status} and can no longer be edited"):
+			r.check_closed_edit(status, ["fault_description"], ["Customer Service User"], "typo")
+		with pytest.raises(r.RepairError, match=f"Give a reason for changing a {status} repair request"):
+			r.check_closed_edit(status, ["fault_description"], ["System Manager"], None)
+		r.check_closed_edit(status, ["fault_description"], ["System Manager"], "Wrong fault type")
+		r.check_closed_edit(status, [], ["Service Technician"], None)
+	for status in (r.OPEN, r.ASSIGNED, r.IN_PROGRESS, r.RESOLVED, r.AWAITING_CUSTOMER):
+		r.check_closed_edit(status, ["fault_description"], ["Service Technician"], None)
+
+
+@pytest.mark.parametrize(
+	"form,company,expected",
+	[
+		# empty form: the company's item and rate
+		((None, 0), ("Labour", 80), ("Labour", 80)),
+		# the form's own rate wins
+		((None, 95), ("Labour", 80), ("Labour", 95)),
+		# another labour item keeps its own (empty) rate: the company rate is the company item's
+		(("Night Labour", 0), ("Labour", 80), ("Night Labour", 0)),
+		# the company item chosen by hand still gets the company rate
+		(("Labour", None), ("Labour", 80), ("Labour", 80)),
+		# no company defaults: nothing changes
+		((None, 0), (None, 0), (None, 0)),
+		(("Labour", 60), (None, None), ("Labour", 60)),
+	],
+)
+def test_default_labour(form, company, expected):
+	assert r.default_labour(*form, *company) == expected
+
+
+def test_satisfied_threshold_from_stars():
+	assert r.satisfied_threshold(4) == pytest.approx(0.8)
+	assert r.satisfied_threshold(5) == pytest.approx(1.0)
+	assert r.satisfied_threshold(3) == pytest.approx(0.6)
+	assert r.satisfied_threshold(None) == pytest.approx(0.8)  # settings from before the field
+	assert r.satisfied_threshold(0) == pytest.approx(0.8)
+	for bad in (6, -1):
+		with pytest.raises(r.RepairError, match="between 1 and 5"):
+			r.satisfied_threshold(bad)
+
+
+def test_statistics_use_the_given_threshold():
+	# R1 (1.0, 0.8), R2 (0.6, 1.0), R4 (0.8): at 4 stars 2 of 3, at 3 stars all, at 5 stars 0
+	assert r.summarise(RECORDS, CAL).satisfaction_rate == pytest.approx(2 / 3)
+	assert r.summarise(RECORDS, CAL, r.satisfied_threshold(3)).satisfaction_rate == 1
+	assert r.summarise(RECORDS, CAL, r.satisfied_threshold(5)).satisfaction_rate == 0
+	stats = r.group_stats(
+		RECORDS, lambda x: (r.period_key(x.reported_on), x.item_code), CAL, r.satisfied_threshold(3)
+	)
+	assert stats[("2026-11", "A")].satisfaction_rate == 1
+	assert stats[("2026-11", "A")].verified == 2

@@ -308,6 +308,14 @@ def test_status_and_key():
 	s.check_customer_enabled("C1", False)
 
 
+def test_staff_answers_cannot_claim_source_online():
+	s.check_answer_source(s.SOURCE_ONLINE, online=True)
+	for source in ("Phone", "Visit", "Paper", s.SOURCE_CASE):
+		s.check_answer_source(source, online=False)
+	with pytest.raises(SurveyError, match="Phone, Visit or Paper"):
+		s.check_answer_source(s.SOURCE_ONLINE, online=False)
+
+
 # ---- key customer visits ----------------------------------------------------------------------
 
 
@@ -318,3 +326,31 @@ def test_visit_due():
 	assert not s.visit_due(None, date(2026, 1, 1), 0)
 	assert s.add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
 	assert s.add_months(date(2025, 12, 15), 14) == date(2027, 2, 15)
+
+
+def test_planned_visit_date():
+	today = date(2026, 3, 10)
+	# due again in the plan year: on the anniversary
+	assert s.planned_visit_date(date(2025, 9, 15), 2026, today, 12) == date(2026, 9, 15)
+	# overdue or never visited: as early as possible, never in the past
+	assert s.planned_visit_date(date(2024, 5, 1), 2026, today, 12) == today
+	assert s.planned_visit_date(None, 2026, today, 12) == today
+	assert s.planned_visit_date(None, 2027, today, 12) == date(2027, 1, 1)
+	# due only after the plan year: still within it
+	assert s.planned_visit_date(date(2026, 3, 1), 2026, today, 12) == date(2026, 12, 31)
+	# reminders off (0 months): as early as possible
+	assert s.planned_visit_date(date(2025, 9, 15), 2026, today, 0) == today
+	with pytest.raises(SurveyError, match="this year or a later one"):
+		s.planned_visit_date(None, 2025, today, 12)
+
+
+@given(
+	st.one_of(st.none(), st.dates(date(2000, 1, 1), date(2030, 12, 31))),
+	st.integers(2026, 2030),
+	st.integers(0, 36),
+)
+def test_planned_visit_date_lies_in_the_plan_year_and_not_in_the_past(last, year, months):
+	today = date(2026, 6, 30)
+	day = s.planned_visit_date(last, year, today, months)
+	assert day.year == year
+	assert day >= today

@@ -74,6 +74,9 @@ SYSTEM_MANAGER = "System Manager"
 EDITOR_ROLES = frozenset({SYSTEM_MANAGER, QUALITY_MANAGER, "Customer Service User"})
 #: Fields of an action row its owner may update.
 OWNER_EDITABLE = frozenset({"status", "completed_on", "evidence", "remarks"})
+#: Roles that see every CAPA. A user with CAPA access but none of these (the Service Technician)
+#: sees only the CAPAs they take part in: owner of an action, CAPA owner or verifier.
+SEE_ALL_ROLES = EDITOR_ROLES | {"General Manager"}
 
 #: Statuses in which action rows are live (reminded, escalated when overdue).
 ACTION_LIVE_STATUSES = (ACTIONS_PLANNED, APPROVED)
@@ -350,6 +353,23 @@ def check_owner_edits(
 			raise CapaError(
 				_("As the owner you may update only status, completion date, evidence and remarks.")
 			)
+
+
+def sees_every_capa(roles: Iterable[str]) -> bool:
+	return bool(SEE_ALL_ROLES & set(roles))
+
+
+def takes_part(
+	user: str,
+	roles: Iterable[str],
+	capa_owner: str | None,
+	verifier: str | None,
+	action_owners: Iterable[str | None],
+) -> bool:
+	"""May ``user`` open this CAPA: always with a SEE_ALL_ROLES role, else only as a participant."""
+	if sees_every_capa(roles):
+		return True
+	return user in {capa_owner, verifier} or user in set(action_owners)
 
 
 def check_final_edit(old_status: str | None, changed_fields: Iterable[str]) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from service_control.core.errors import ComplaintError, TransitionError, _
+from service_control.core.record_lock import check_final_edit
 
 OPEN = "Open"
 INVESTIGATING = "Investigating"
@@ -162,13 +163,16 @@ def check_closed_edit(
 	old_status: str | None, changed_fields: Iterable[str], roles: Iterable[str], reason: str | None
 ) -> None:
 	"""A closed complaint is read-only; a System Manager may correct it with a reason."""
-	changed = set(changed_fields)
-	if old_status not in FINAL_STATUSES or not changed:
-		return
-	if SYSTEM_MANAGER not in set(roles):
-		raise ComplaintError(_("Complaint is {0} and can no longer be edited."), old_status)
-	if not reason:
-		raise ComplaintError(_("Give a reason for changing a {0} complaint."), old_status)
+	check_final_edit(
+		old_status,
+		changed_fields,
+		roles,
+		reason,
+		final_statuses=FINAL_STATUSES,
+		locked_message=_("Complaint is {0} and can no longer be edited."),
+		reason_message=_("Give a reason for changing a {0} complaint."),
+		error=ComplaintError,
+	)
 
 
 @dataclass

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from service_control.core.errors import DomainError, TransitionError, _
+from service_control.core.record_lock import check_final_edit
 from service_control.core.working_time import Clock
 
 
@@ -340,6 +341,22 @@ def validate_feedback(facts: FeedbackFacts, today: date) -> None:
 			raise RepairError(_("{0} rating must lie between 0 and 1 (0 to 5 stars)."), label)
 
 
+def default_labour(
+	labour_item: str | None,
+	labour_rate: float | None,
+	company_item: str | None,
+	company_rate: float | None,
+) -> tuple[str | None, float]:
+	"""The labour item and hourly rate of a feedback form: what the form says, else the company's
+	defaults. The company's rate is the rate of the company's labour item, so it fills an empty
+	rate only when the form charges that item."""
+	item = labour_item or company_item
+	rate = labour_rate or 0
+	if not rate and item and item == company_item:
+		rate = company_rate or 0
+	return item, rate
+
+
 def validate_feedback_submit(facts: FeedbackFacts) -> None:
 	"""Submitting the form (the technician brings the company copy back) needs the whole record."""
 	if not facts.visits:
@@ -416,6 +433,23 @@ def check_request_transition(old: str | None, new: str, facts: RequestFacts) -> 
 		raise TransitionError(_("Give a reason for cancelling the repair request."))
 
 
+def check_closed_edit(
+	old_status: str | None, changed_fields: Iterable[str], roles: Iterable[str], reason: str | None
+) -> None:
+	"""A Closed or Cancelled repair request is read-only; a System Manager may correct it with a
+	reason (kept in the document's version history)."""
+	check_final_edit(
+		old_status,
+		changed_fields,
+		roles,
+		reason,
+		final_statuses=FINAL_STATUSES,
+		locked_message=_("Repair request is {0} and can no longer be edited."),
+		reason_message=_("Give a reason for changing a {0} repair request."),
+		error=RepairError,
+	)
+
+
 def next_status(facts: RequestFacts) -> str:
 	"""Automatic moves: a technician assigns an Open request; a feedback result resolves it or,
 	Not Fixed, sends it back to In Progress."""
@@ -449,7 +483,19 @@ DEFAULT_REPAIR_TARGETS = (
 # Statistics (维修统计表)
 
 #: A rating counts as satisfied from 4 of 5 stars (Frappe stores ratings as 0-1 fractions).
-SATISFIED_RATING = 0.8
+SATISFIED_STARS = 4
+RATING_STARS = 5
+SATISFIED_RATING = SATISFIED_STARS / RATING_STARS
+
+
+def satisfied_threshold(stars: float | None) -> float:
+	"""Service Control Settings' repair_satisfied_rating (whole stars of 5) as the 0-1 fraction
+	Frappe stores ratings in; empty means the default of 4 stars."""
+	if stars in (None, "", 0):
+		return SATISFIED_RATING
+	if not 1 <= stars <= RATING_STARS:
+		raise RepairError(_("A satisfied rating must be between 1 and {0} stars."), RATING_STARS)
+	return stars / RATING_STARS
 
 
 @dataclass(frozen=True)
@@ -542,7 +588,10 @@ class RepairStats:
 	satisfaction_rate: float | None
 
 
-def summarise(records: Iterable[RepairRecord], clock: Clock) -> RepairStats:
+def summarise(
+	records: Iterable[RepairRecord], clock: Clock, threshold: float = SATISFIED_RATING
+) -> RepairStats:
+	"""``threshold``: the rating (0-1) from which a verification counts as satisfied."""
 	records = list(records)
 	return RepairStats(
 		repairs=len(records),
@@ -550,17 +599,20 @@ def summarise(records: Iterable[RepairRecord], clock: Clock) -> RepairStats:
 		first_time_fix_rate=first_time_fix_rate(records),
 		mttr=mean_time_to_repair(records, clock),
 		verified=sum(1 for r in records if is_satisfied(r) is not None),
-		satisfaction_rate=satisfaction_rate(records),
+		satisfaction_rate=satisfaction_rate(records, threshold),
 	)
 
 
 def group_stats(
-	records: Iterable[RepairRecord], key: Callable[[RepairRecord], Hashable], clock: Clock
+	records: Iterable[RepairRecord],
+	key: Callable[[RepairRecord], Hashable],
+	clock: Clock,
+	threshold: float = SATISFIED_RATING,
 ) -> dict[Hashable, RepairStats]:
 	groups: dict[Hashable, list[RepairRecord]] = {}
 	for record in records:
 		groups.setdefault(key(record), []).append(record)
-	return {k: summarise(v, clock) for k, v in sorted(groups.items(), key=lambda kv: str(kv[0]))}
+	return {k: summarise(v, clock, threshold) for k, v in sorted(groups.items(), key=lambda kv: str(kv[0]))}
 
 
 @dataclass

@@ -145,6 +145,15 @@ class LinkInfo:
 	disabled: bool = False
 
 
+@dataclass(frozen=True)
+class ItemInfo:
+	"""What the database says about a linked Item."""
+
+	name: str
+	is_stock_item: bool = False
+	disabled: bool = False
+
+
 COMPANY_ACCOUNT_FIELDS = ("compensation_expense_account", "scrap_loss_account")
 COMPANY_WAREHOUSE_FIELDS = (
 	"pending_warehouse",
@@ -159,8 +168,10 @@ def validate_company_row(
 	row,
 	accounts: Mapping[str, LinkInfo],
 	warehouses: Mapping[str, LinkInfo],
+	items: Mapping[str, ItemInfo] | None = None,
 ) -> None:
-	"""One company's defaults: limits in order, accounts and warehouses of that company, usable."""
+	"""One company's defaults: limits in order, accounts and warehouses of that company, usable;
+	the repair labour item a service (non-stock) item, its rate not negative."""
 	company = _get(row, "company")
 	qm_limit = _get(row, "quality_manager_limit") or 0
 	supplier_limit = _get(row, "supplier_claim_limit") or 0
@@ -194,6 +205,7 @@ def validate_company_row(
 				raise SettingsError(_("{0} {1} is a group; pick a ledger / leaf."), kind, value)
 			if info.disabled:
 				raise SettingsError(_("{0} {1} is disabled."), kind, value)
+	validate_repair_labour(company, _get(row, "repair_labour_item"), _get(row, "repair_labour_rate"), items)
 	used = [(f, _get(row, f)) for f in COMPANY_WAREHOUSE_FIELDS if _get(row, f)]
 	values = [v for _f, v in used]
 	for value in values:
@@ -201,6 +213,36 @@ def validate_company_row(
 			raise SettingsError(
 				_("{0}: warehouse {1} is used for more than one purpose; keep them apart."), company, value
 			)
+
+
+def validate_repair_labour(
+	company: str | None,
+	item_code: str | None,
+	rate: float | None,
+	items: Mapping[str, ItemInfo] | None,
+) -> None:
+	"""Labour is invoiced, never issued from stock: the labour item must be a non-stock item."""
+	if (rate or 0) < 0:
+		raise SettingsError(_("{0}: the repair labour rate cannot be negative."), company)
+	if not item_code:
+		return
+	info = (items or {}).get(item_code)
+	if info is None:
+		raise SettingsError(_("{0} {1} does not exist."), "Item", item_code)
+	if info.disabled:
+		raise SettingsError(_("{0} {1} is disabled."), "Item", item_code)
+	if info.is_stock_item:
+		raise SettingsError(
+			_("{0}: the repair labour item {1} is a stock item; choose a non-stock service item."),
+			company,
+			item_code,
+		)
+
+
+def validate_repair_satisfied_rating(stars: int | None) -> None:
+	"""Whole stars of five from which a repair verification counts as satisfied."""
+	if stars is None or not 1 <= stars <= 5:
+		raise SettingsError(_("The satisfied repair rating must be between 1 and 5 stars."))
 
 
 def validate_retention_years(years: int) -> None:

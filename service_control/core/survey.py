@@ -411,6 +411,17 @@ def check_can_answer(status: str | None, expires_on: date | None, today: date, o
 			)
 
 
+def check_answer_source(source: str | None, online: bool) -> None:
+	"""Source Online is the customer's own answer (link or portal); staff say how they received one."""
+	if not online and source == SOURCE_ONLINE:
+		raise SurveyError(
+			_(
+				"Choose how the answer was received (Phone, Visit or Paper): "
+				"source Online is for answers the customer gives through the link or the portal."
+			)
+		)
+
+
 def check_customer_enabled(customer: str, disabled: bool) -> None:
 	if disabled:
 		raise SurveyError(_("Customer {0} is disabled: no satisfaction survey for them."), customer)
@@ -452,6 +463,20 @@ def visit_due(last_visit: date | None, today: date, months: int) -> bool:
 	if months <= 0:
 		return False
 	return last_visit is None or add_months(last_visit, months) <= today
+
+
+def planned_visit_date(last_visit: date | None, year: int, today: date, months: int) -> date:
+	"""The day of a key customer's visit in the annual visit plan of ``year``.
+
+	When the last completed visit falls due again (``months`` later) in that year, then; otherwise,
+	or without a visit, as early as possible: 1 January, or today for the running year. Never
+	before today and never after 31 December.
+	"""
+	if not year or year < today.year or year > 9999:
+		raise SurveyError(_("Plan the visits of this year or a later one, not {0}."), year)
+	first, last = max(date(year, 1, 1), today), date(year, 12, 31)
+	due = add_months(last_visit, months) if last_visit and months > 0 else first
+	return min(max(due, first), last)
 
 
 def _fmt(value: float) -> str:

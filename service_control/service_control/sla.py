@@ -18,6 +18,12 @@ from frappe.utils import get_datetime, getdate, now_datetime
 
 from service_control.core.escalation import EscalationLevel, overall_state, sweep_rules
 from service_control.core.sla import LIVE_STATES, ClockState, Pause, compute_clock, stopped_state
+from service_control.notifications import (
+	get_enabled_users_with_role,
+	real_users,
+	rowcount,
+	send_pending,
+)
 from service_control.utils import get_clock, get_settings
 
 #: Parent doctypes with SLA clocks, and the field naming who owns the case (escalation level
@@ -156,12 +162,7 @@ def _update_states(new_state: str, from_states: tuple[str, ...], column: str, no
 		.where(clock[column] <= now)
 	)
 	query.run()
-	return _rowcount()
-
-
-def _rowcount() -> int:
-	"""Rows touched by the last statement (set-based updates return no result set)."""
-	return frappe.db._cursor.rowcount if frappe.db._cursor else 0
+	return rowcount()
 
 
 def _refresh_parent_state(parenttype: str) -> None:
@@ -226,7 +227,7 @@ def _log_escalations(rule, parenttype: str, meta: dict, now: datetime) -> int:
 		""",
 		params,
 	)
-	inserted = _rowcount()
+	inserted = rowcount()
 	# A higher level supersedes lower ones that have not fired yet (see run_sweep's docstring).
 	frappe.db.sql(
 		f"update `tabService SLA Clock` k join `tab{parenttype}` p on p.name = k.parent "
@@ -237,48 +238,22 @@ def _log_escalations(rule, parenttype: str, meta: dict, now: datetime) -> int:
 
 
 def notify_pending(limit: int = 500) -> int:
-	"""Notify the log rows this run claims; each row is sent once, failures are logged."""
-	claim = frappe.generate_hash(length=12)
-	frappe.db.sql(
-		"""update `tabService Escalation Log` set status = 'Sending', claim = %s
-		where status = 'Pending' limit %s""",
-		(claim, limit),
-	)
-	rows = frappe.get_all(
-		"Service Escalation Log",
-		filters={"claim": claim, "status": "Sending"},
-		fields=["name", "reference_doctype", "reference_name", "stage", "level", "trigger"],
-	)
+	"""Notify the escalation log rows this run claims; each row is sent once."""
 	levels = {row.level: row for row in get_settings().escalation_levels}
-	sent = 0
-	for row in rows:
-		frappe.db.savepoint("sc_escalation")
-		try:
-			recipients = _recipients(row, levels.get(row.level))
-			_notify(row, recipients)
-			frappe.db.set_value(
-				"Service Escalation Log",
-				row.name,
-				{"status": "Sent", "recipients": "\n".join(recipients), "notified_on": now_datetime()},
-				update_modified=False,
-			)
-			sent += 1
-		except Exception:
-			frappe.db.rollback(save_point="sc_escalation")
-			frappe.db.set_value(
-				"Service Escalation Log",
-				row.name,
-				{"status": "Failed", "error": frappe.get_traceback()[-1000:]},
-			)
-			frappe.log_error(
-				title=_("SLA escalation failed"),
-				reference_doctype=row.reference_doctype,
-				reference_name=row.reference_name,
-			)
-		if not frappe.flags.in_test:
-			# Commit each notification on its own: a later failure never re-sends or loses it.
-			frappe.db.commit()  # nosemgrep
-	return sent
+
+	def send(row) -> list[str]:
+		recipients = _recipients(row, levels.get(row.level))
+		_notify(row, recipients)
+		return recipients
+
+	return send_pending(
+		"Service Escalation Log",
+		["reference_doctype", "reference_name", "stage", "level", "trigger"],
+		send,
+		error_title=_("SLA escalation failed"),
+		reference=lambda row: (row.reference_doctype, row.reference_name),
+		limit=limit,
+	)
 
 
 def _recipients(row, level) -> list[str]:
@@ -291,21 +266,7 @@ def _recipients(row, level) -> list[str]:
 		users.append(owner or creator)
 	if level and level.role:
 		users += get_enabled_users_with_role(level.role)
-	return sorted({u for u in users if u and u not in ("Administrator", "Guest")})
-
-
-def get_enabled_users_with_role(role: str) -> list[str]:
-	user, has_role = frappe.qb.DocType("User"), frappe.qb.DocType("Has Role")
-	return (
-		frappe.qb.from_(user)
-		.join(has_role)
-		.on(has_role.parent == user.name)
-		.select(user.name)
-		.distinct()
-		.where((has_role.role == role) & (has_role.parenttype == "User") & (user.enabled == 1))
-		.where(user.user_type == "System User")
-		.run(pluck=True)
-	)
+	return real_users(users)
 
 
 def _notify(row, recipients: list[str]) -> None:

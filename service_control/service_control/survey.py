@@ -526,6 +526,56 @@ def remind_key_customer_visits(today=None) -> int:
 	return made
 
 
+@frappe.whitelist()
+def plan_key_customer_visits(year: int | str, company: str | None = None) -> int:
+	"""The annual visit plan: one Planned visit in ``year`` for every enabled key customer that has
+	no visit (planned or completed) dated in that year yet. Running it again adds nothing.
+
+	The day is when the last completed visit falls due again in that year (see
+	rules.planned_visit_date), else as early as possible; the visitor is the customer's account
+	manager. The plan is the list of Planned visits of the year (list view, filter by status)."""
+	frappe.has_permission("Key Customer Visit", "create", throw=True)
+	year, today = cint(year), getdate()
+	company = company or frappe.defaults.get_user_default("Company")
+	company = company or frappe.defaults.get_global_default("company")
+	if not company or not frappe.db.exists("Company", company):
+		frappe.throw(_("Choose the company whose key customers are visited."))
+	with domain_errors(title=_("Annual visit plan")):
+		rules.planned_visit_date(None, year, today, visit_interval())  # checks the year
+	rows = frappe.db.sql(
+		"""
+		select cu.name as customer, cu.account_manager,
+			(select max(v.visit_date) from `tabKey Customer Visit` v
+				where v.customer = cu.name and v.status = 'Completed') as last_visit
+		from `tabCustomer` cu
+		where cu.disabled = 0 and cu.sc_key_customer = 1
+			and not exists (select 1 from `tabKey Customer Visit` v
+				where v.customer = cu.name and v.status != 'Cancelled'
+					and v.visit_date between %(first)s and %(last)s)
+		order by cu.name
+		""",
+		{"first": f"{year}-01-01", "last": f"{year}-12-31"},
+		as_dict=True,
+	)
+	months = visit_interval()
+	for row in rows:  # the key customers without a visit that year: a short list
+		day = rules.planned_visit_date(
+			getdate(row.last_visit) if row.last_visit else None, year, today, months
+		)
+		frappe.get_doc(
+			{
+				"doctype": "Key Customer Visit",
+				"customer": row.customer,
+				"company": company,
+				"status": "Planned",
+				"visit_date": day,
+				"visited_by": row.account_manager,
+				"purpose": _("Annual key-customer visit {0}").format(year),
+			}
+		).insert()
+	return len(rows)
+
+
 # ------------------------------------------------------------------------------------------
 # CAPA from the analysis report
 

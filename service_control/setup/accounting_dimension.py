@@ -39,6 +39,8 @@ def ensure_dimension() -> None:
 	# idempotent: ERPNext skips the doctypes that already have the field
 	if not frappe.get_meta("GL Entry").has_field(doc.fieldname) or not name:
 		make_dimension_in_accounting_doctypes(doc=doc)
+	# the Cost of Poor Quality report reads the ledger by this column
+	frappe.db.add_index("GL Entry", [doc.fieldname])
 	frappe.flags.accounting_dimensions = None
 
 

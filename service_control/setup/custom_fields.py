@@ -11,6 +11,8 @@ CUSTOM_FIELDS = {
 			"fieldtype": "Check",
 			"insert_after": "customer_group",
 			"description": "Key customers get the periodic satisfaction surveys and a yearly visit.",
+			# the daily survey dispatch and the key-customer visit reminder filter on it
+			"search_index": 1,
 		},
 	],
 	# issue 5: a sales return made from a complaint links back to it

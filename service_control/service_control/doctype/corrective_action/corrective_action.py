@@ -362,6 +362,37 @@ def _set_complaint_link(complaint: str, capa: str | None, status: str | None) ->
 
 
 # ------------------------------------------------------------------------------------------
+# Permissions: a Service Technician (without a role that sees every CAPA) sees the CAPAs they
+# take part in: owner of an action, CAPA owner or verifier. What they may change is the core's
+# check_owner_edits (their own action rows only).
+
+
+def get_permission_query_conditions(user: str | None = None) -> str:
+	user = user or frappe.session.user
+	if rules.sees_every_capa(frappe.get_roles(user)):
+		return ""
+	user = frappe.db.escape(user)
+	return (
+		f"(`tabCorrective Action`.`capa_owner` = {user} or `tabCorrective Action`.`verifier` = {user}"
+		" or exists (select 1 from `tabCorrective Action Item` sc_capa_item"
+		" where sc_capa_item.`parent` = `tabCorrective Action`.`name`"
+		" and sc_capa_item.`parenttype` = 'Corrective Action'"
+		f" and sc_capa_item.`action_owner` = {user}))"
+	)
+
+
+def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
+	user = user or frappe.session.user
+	return rules.takes_part(
+		user,
+		frappe.get_roles(user),
+		doc.get("capa_owner"),
+		doc.get("verifier"),
+		[row.get("action_owner") for row in doc.get("actions") or []],
+	)
+
+
+# ------------------------------------------------------------------------------------------
 # Create a CAPA from a complaint (公司责任: the company is responsible)
 
 

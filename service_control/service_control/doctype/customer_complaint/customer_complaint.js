@@ -33,7 +33,8 @@ frappe.ui.form.on("Customer Complaint", {
 				Met: "green",
 				"Met Late": "orange",
 				Paused: "blue",
-			}[frm.doc.sla_state];
+				Stopped: "gray",
+			}[frm.doc.sla_state] || "gray";
 			frm.dashboard.set_headline_alert(
 				`<span class="indicator ${colour}">${__("SLA")}: ${__(frm.doc.sla_state)}</span>`
 			);

@@ -5,6 +5,8 @@ frappe.listview_settings["Customer Complaint"] = {
 		if (doc.status === "Cancelled") return [__("Cancelled"), "gray", "status,=,Cancelled"];
 		if (doc.sla_state === "Breached") return [__("Breached"), "red", "sla_state,=,Breached"];
 		if (doc.sla_state === "At Risk") return [__("At Risk"), "orange", "sla_state,=,At Risk"];
+		// a cancelled case stops its clocks: "Stopped" is never shown as running
+		if (doc.sla_state === "Stopped") return [__("Stopped"), "gray", "sla_state,=,Stopped"];
 		return [__(doc.status), "blue", `status,=,${doc.status}`];
 	},
 };

@@ -17,11 +17,17 @@ from service_control.tests.utils import (
 	make_customer,
 	make_delivery_note,
 	make_item,
+	make_sales_invoice,
+	make_supplier,
 	make_user,
 )
 
 CS_USER = "sc.cs@example.com"
 QM_USER = "sc.qm@example.com"
+GM_USER = "sc.gm@example.com"
+MR_USER = "sc.mr@example.com"
+OTHER_CUSTOMER = "_Test SC Other Customer"
+SERIAL_ITEM = "_Test SC Serial Item"
 
 
 test_ignore = TEST_IGNORE
@@ -328,3 +334,393 @@ class TestCustomerComplaint(FrappeTestCase):
 		self.assertEqual(
 			client_get("Customer Complaint", own.name)["root_cause"], "Operator skipped the torque check"
 		)
+
+
+class TestComplaintAudit(FrappeTestCase):
+	"""Every bad input of the issue refused with nothing saved; Critical informs the management
+	representative; escalation by level and delay from settings; the Workflow by role."""
+
+	def setUp(self):
+		make_user(CS_USER, ["Customer Service User"])
+		make_user(QM_USER, ["Quality Manager"])
+		make_user(GM_USER, ["General Manager"])
+		make_user(MR_USER, ["Quality Manager"])
+		make_item()
+		make_item("_Test SC Item 2")
+		make_item(SERIAL_ITEM, has_serial_no=1)
+		make_customer()
+		make_customer(OTHER_CUSTOMER)
+		self.addCleanup(frappe.clear_document_cache, "Service Control Settings", "Service Control Settings")
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+
+	# ---- helpers --------------------------------------------------------------------------
+
+	def _serial_no(self, serial_no: str, item_code: str, customer: str | None = None) -> str:
+		if not frappe.db.exists("Serial No", serial_no):
+			frappe.get_doc({"doctype": "Serial No", "serial_no": serial_no, "item_code": item_code}).insert(
+				ignore_permissions=True
+			)
+		frappe.db.set_value("Serial No", serial_no, "customer", customer)
+		return serial_no
+
+	def _settings(self, **values):
+		settings = frappe.get_single("Service Control Settings")
+		settings.update(values)
+		settings.flags.ignore_permissions = True
+		settings.save()
+		frappe.clear_document_cache("Service Control Settings", "Service Control Settings")
+		return settings
+
+	def _answered(self, responsibility="Customer", **kwargs):
+		doc = make_complaint(**kwargs)
+		doc.investigation_owner = CS_USER
+		doc.arrangement_plan = "Inspect the returned sample"
+		doc.status = "Investigating"
+		doc.save()
+		doc.responsibility = responsibility
+		if responsibility == "Company":
+			doc.append("containment_actions", {"action": "Sort the stock", "action_type": "Temporary"})
+		doc.answer_method, doc.reply, doc.replied_on = "Phone", "Parts replaced", now_datetime()
+		doc.status = "Answered"
+		doc.save()
+		return doc
+
+	def _clock(self, doc, stage: str):
+		return frappe.db.get_value(
+			"Service SLA Clock",
+			{"parent": doc.name, "stage": stage},
+			["state", "escalated_level", "due_on"],
+			as_dict=True,
+		)
+
+	def _logs(self, doc, level: int) -> list:
+		return frappe.get_all(
+			"Service Escalation Log",
+			filters={"reference_name": doc.name, "level": level},
+			fields=["stage", "status", "recipients"],
+		)
+
+	def _notified(self, doc, user: str) -> int:
+		return frappe.db.count("Notification Log", {"document_name": doc.name, "for_user": user})
+
+	# ---- bad input: a clear error and nothing saved -----------------------------------------
+
+	def test_every_bad_registration_is_refused_and_nothing_saved(self):
+		own_dn = make_delivery_note(make_customer(), "_Test SC Item", qty=5)
+		other_dn = make_delivery_note(OTHER_CUSTOMER, "_Test SC Item", qty=5)
+		own_si = make_sales_invoice(make_customer(), "_Test SC Item", qty=5)
+		other_si = make_sales_invoice(OTHER_CUSTOMER, "_Test SC Item", qty=5)
+		other_item_serial = self._serial_no("_TEST-SC-SN-ITEM", SERIAL_ITEM)
+		other_customer_serial = self._serial_no("_TEST-SC-SN-CUST", SERIAL_ITEM, OTHER_CUSTOMER)
+		received = now_datetime() - timedelta(hours=2)
+		cases = [
+			("received in the future", {"received_on": now_datetime() + timedelta(days=1)}, "in the future"),
+			(
+				"deadline before receipt",
+				{"received_on": received, "customer_deadline": received - timedelta(hours=1)},
+				"deadline",
+			),
+			(
+				"invoice of another customer",
+				{"sales_invoice": other_si.name, "item_code": "_Test SC Item"},
+				OTHER_CUSTOMER,
+			),
+			(
+				"invoice without the item",
+				{"sales_invoice": own_si.name, "item_code": "_Test SC Item 2"},
+				"has no item",
+			),
+			(
+				"delivery of another customer",
+				{"delivery_note": other_dn.name, "item_code": "_Test SC Item"},
+				OTHER_CUSTOMER,
+			),
+			(
+				"delivery without the item",
+				{"delivery_note": own_dn.name, "item_code": "_Test SC Item 2"},
+				"has no item",
+			),
+			(
+				"serial no of another item",
+				{"serial_no": other_item_serial, "item_code": "_Test SC Item"},
+				"is of item",
+			),
+			(
+				"serial no of another customer",
+				{"serial_no": other_customer_serial, "item_code": SERIAL_ITEM},
+				"was delivered to",
+			),
+			("negative quantity", {"affected_qty": -1}, "greater than zero"),
+			(
+				"more than delivered",
+				{"delivery_note": own_dn.name, "item_code": "_Test SC Item", "affected_qty": 6},
+				"more than",
+			),
+			(
+				"more than invoiced",
+				{"sales_invoice": own_si.name, "item_code": "_Test SC Item", "affected_qty": 5.5},
+				"more than",
+			),
+			("supplier responsibility without supplier", {"responsibility": "Supplier"}, "supplier"),
+		]
+		count = frappe.db.count("Customer Complaint")
+		for label, kwargs, message in cases:
+			with self.subTest(label), self.assertRaises(frappe.ValidationError) as ctx:
+				make_complaint(**kwargs)
+			self.assertIn(message, str(ctx.exception), label)
+		self.assertEqual(frappe.db.count("Customer Complaint"), count)
+		# the same documents are accepted when they fit
+		ok = make_complaint(
+			delivery_note=own_dn.name,
+			sales_invoice=own_si.name,
+			item_code="_Test SC Item",
+			affected_qty=5,
+			responsibility="Supplier",
+			supplier=make_supplier(),
+		)
+		self.assertEqual(frappe.db.get_value("Customer Complaint", ok.name, "affected_qty"), 5)
+
+	def test_bad_status_changes_are_refused_and_nothing_saved(self):
+		doc = make_complaint()
+		# closing without an answer
+		doc.status = "Closed"
+		with self.assertRaises(InvalidTransitionError):
+			doc.save()
+		self.assertEqual(frappe.db.get_value("Customer Complaint", doc.name, "status"), "Open")
+		# confirming before answering
+		doc.reload()
+		doc.satisfaction = "Satisfied"
+		with self.assertRaises(ComplaintValidationError) as ctx:
+			doc.save()
+		self.assertIn("answer", str(ctx.exception))
+		self.assertFalse(frappe.db.get_value("Customer Complaint", doc.name, "satisfaction"))
+		# Supplier responsibility without a supplier on an existing complaint
+		doc.reload()
+		doc.responsibility = "Supplier"
+		with self.assertRaises(ComplaintValidationError):
+			doc.save()
+		self.assertFalse(frappe.db.get_value("Customer Complaint", doc.name, "responsibility"))
+
+	def test_closing_needs_a_confirmation_or_unreachable_with_a_reason(self):
+		doc = self._answered()
+		doc.status = "Closed"
+		with self.assertRaises(InvalidTransitionError):
+			doc.save()  # no confirmation
+		doc.reload()
+		doc.satisfaction = "Unreachable"
+		doc.status = "Closed"
+		with self.assertRaises(InvalidTransitionError) as ctx:
+			doc.save()
+		self.assertIn("unreachable", str(ctx.exception))
+		self.assertEqual(frappe.db.get_value("Customer Complaint", doc.name, "status"), "Answered")
+		self.assertFalse(frappe.db.get_value("Customer Complaint", doc.name, "satisfaction"))
+		doc.reload()
+		doc.satisfaction = "Unreachable"
+		doc.satisfaction_comment = "Three calls and two e-mails over a week, no answer"
+		doc.status = "Closed"
+		doc.save()
+		self.assertEqual(frappe.db.get_value("Customer Complaint", doc.name, "status"), "Closed")
+		self.assertEqual(
+			frappe.db.get_value("Service SLA Clock", {"parent": doc.name, "stage": "Closure"}, "state"),
+			"Met",
+		)
+
+	def test_editing_a_closed_complaint_saves_nothing_and_is_tracked(self):
+		doc = self._answered()
+		doc.satisfaction = "Satisfied"
+		doc.status = "Closed"
+		doc.save()
+		frappe.set_user(QM_USER)
+		doc = frappe.get_doc("Customer Complaint", doc.name)
+		doc.remedy_requested = "Refund"
+		with self.assertRaises(ComplaintValidationError):
+			doc.save()
+		self.assertFalse(frappe.db.get_value("Customer Complaint", doc.name, "remedy_requested"))
+		frappe.set_user("Administrator")
+		doc = frappe.get_doc("Customer Complaint", doc.name)
+		doc.remedy_requested = "Refund"
+		doc.change_reason = "The customer's request was left out at registration"
+		doc.save()
+		self.assertEqual(frappe.db.get_value("Customer Complaint", doc.name, "remedy_requested"), "Refund")
+		versions = frappe.get_all(
+			"Version", filters={"ref_doctype": "Customer Complaint", "docname": doc.name}, pluck="data"
+		)
+		self.assertTrue(any("remedy_requested" in data and "change_reason" in data for data in versions))
+
+	# ---- Critical complaints inform the management representative ---------------------------
+
+	def test_critical_complaint_informs_the_management_representative_once(self):
+		self._settings(management_representative=MR_USER)
+		minor = make_complaint(severity="Minor")
+		self.assertEqual(self._notified(minor, MR_USER), 0)
+		critical = make_complaint(severity="Critical")
+		self.assertEqual(self._notified(critical, MR_USER), 1)
+		critical.remedy_requested = "Replace the batch"
+		critical.save()
+		self.assertEqual(self._notified(critical, MR_USER), 1)  # not again on a later save
+		minor.severity = "Critical"
+		minor.save()  # assessed Critical later
+		self.assertEqual(self._notified(minor, MR_USER), 1)
+
+	# ---- escalation levels from settings ----------------------------------------------------
+
+	def _escalation_settings(self, gm_delay_hours: float = 6):
+		self._settings(
+			at_risk_percent=75,
+			escalation_levels=[
+				{"level": 1, "trigger": "At Risk", "delay_hours": 0, "notify_owner": 1},
+				{"level": 2, "trigger": "Breached", "delay_hours": 0, "role": "Quality Manager"},
+				{
+					"level": 3,
+					"trigger": "Breached",
+					"delay_hours": gm_delay_hours,
+					"role": "General Manager",
+					"immediate_for_critical": 1,
+				},
+			],
+		)
+
+	def test_escalation_reaches_each_level_once_with_the_delay_from_settings(self):
+		self._escalation_settings(gm_delay_hours=6)
+		now = now_datetime()
+		# Urgent: arrangement due 24 h after receipt, so breached 3 hours ago
+		doc = make_complaint(received_on=now - timedelta(hours=27), urgency="Urgent")
+		doc.db_set("investigation_owner", CS_USER)
+		run_sweep(now=now)
+		self.assertEqual(self._clock(doc, "Arrangement").state, "Breached")
+		level1, level2 = self._logs(doc, 1), self._logs(doc, 2)
+		self.assertEqual([log.stage for log in level1], ["Arrangement"])
+		self.assertEqual(level1[0].recipients, CS_USER)  # the owner
+		self.assertEqual([log.stage for log in level2], ["Arrangement"])
+		self.assertIn(QM_USER, level2[0].recipients.split("\n"))
+		self.assertNotIn(GM_USER, level2[0].recipients.split("\n"))
+		self.assertFalse(self._logs(doc, 3))  # the General Manager only 6 h after the breach
+		self.assertEqual(self._notified(doc, GM_USER), 0)
+		self.assertEqual(self._clock(doc, "Arrangement").escalated_level, 2)
+		qm_notes = self._notified(doc, QM_USER)
+		self.assertEqual(qm_notes, 1)
+
+		# four hours later: 7 h after the breach
+		later = now + timedelta(hours=4)
+		run_sweep(now=later)
+		level3 = self._logs(doc, 3)
+		self.assertEqual([log.stage for log in level3], ["Arrangement"])
+		self.assertIn(GM_USER, level3[0].recipients.split("\n"))
+		self.assertNotIn(QM_USER, level3[0].recipients.split("\n"))
+		self.assertEqual(self._notified(doc, GM_USER), 1)
+		self.assertEqual(self._notified(doc, QM_USER), qm_notes)
+
+		# a further sweep notifies nobody
+		logs = frappe.db.count("Service Escalation Log", {"reference_name": doc.name})
+		notes = frappe.db.count("Notification Log", {"document_name": doc.name})
+		todos = frappe.db.count("ToDo", {"reference_name": doc.name})
+		again = run_sweep(now=later)
+		self.assertEqual(again["notified"], 0)
+		self.assertEqual(frappe.db.count("Service Escalation Log", {"reference_name": doc.name}), logs)
+		self.assertEqual(frappe.db.count("Notification Log", {"document_name": doc.name}), notes)
+		self.assertEqual(frappe.db.count("ToDo", {"reference_name": doc.name}), todos)
+
+	def test_critical_complaint_reaches_the_general_manager_at_once(self):
+		self._escalation_settings(gm_delay_hours=24)
+		now = now_datetime()
+		normal = make_complaint(received_on=now - timedelta(hours=25), urgency="Urgent")
+		critical = make_complaint(
+			received_on=now - timedelta(hours=25), urgency="Urgent", severity="Critical"
+		)
+		run_sweep(now=now)
+		self.assertFalse(self._logs(normal, 3))
+		self.assertTrue(self._logs(normal, 2))
+		level3 = self._logs(critical, 3)
+		self.assertEqual([log.stage for log in level3], ["Arrangement"])
+		self.assertIn(GM_USER, level3[0].recipients.split("\n"))
+		self.assertEqual(self._notified(critical, GM_USER), 1)
+		run_sweep(now=now + timedelta(hours=30))  # past the delay too: still once per stage
+		self.assertEqual([log.stage for log in self._logs(critical, 3)].count("Arrangement"), 1)
+		self.assertEqual(
+			frappe.db.count(
+				"Notification Log",
+				{"document_name": critical.name, "for_user": GM_USER, "subject": ("like", "%Arrangement%")},
+			),
+			1,
+		)
+
+	def test_at_risk_notifies_only_the_owner(self):
+		self._escalation_settings()
+		now = now_datetime()
+		# Normal: reply and arrangement due after 48 h, at risk after 36 h
+		doc = make_complaint(received_on=now - timedelta(hours=40))
+		doc.db_set("investigation_owner", CS_USER)
+		frappe.db.sql(
+			"update `tabService SLA Clock` set state = 'On Track' where parent = %s and state = 'At Risk'",
+			doc.name,
+		)
+		doc.db_set("sla_state", "On Track")
+		stats = run_sweep(now=now)
+		self.assertGreaterEqual(stats["at_risk"], 2)
+		self.assertEqual(frappe.db.get_value("Customer Complaint", doc.name, "sla_state"), "At Risk")
+		self.assertEqual({log.stage for log in self._logs(doc, 1)}, {"First Reply", "Arrangement"})
+		self.assertTrue(all(log.recipients == CS_USER for log in self._logs(doc, 1)))
+		self.assertFalse(self._logs(doc, 2))
+		self.assertEqual(self._notified(doc, QM_USER), 0)
+		self.assertTrue(frappe.db.exists("ToDo", {"reference_name": doc.name, "allocated_to": CS_USER}))
+
+	# ---- Workflow transitions by role --------------------------------------------------------
+
+	def test_workflow_gives_each_action_to_its_role(self):
+		from frappe.model.workflow import WorkflowTransitionError, apply_workflow
+
+		self.assertTrue(frappe.db.get_value("Workflow", "Customer Complaint", "is_active"))
+		doc = make_complaint()
+		doc.db_set({"investigation_owner": CS_USER, "arrangement_plan": "Test the sample"})
+
+		frappe.set_user(CS_USER)
+		with self.assertRaises(WorkflowTransitionError):
+			apply_workflow(frappe.get_doc("Customer Complaint", doc.name), "Start Investigation")
+		self.assertEqual(frappe.db.get_value("Customer Complaint", doc.name, "status"), "Open")
+
+		frappe.set_user(QM_USER)
+		apply_workflow(frappe.get_doc("Customer Complaint", doc.name), "Start Investigation")
+		self.assertEqual(frappe.db.get_value("Customer Complaint", doc.name, "status"), "Investigating")
+
+		# a Company-responsibility complaint: Customer Service answers, only Quality closes
+		frappe.set_user("Administrator")
+		doc.reload()
+		doc.responsibility = "Company"
+		doc.append("containment_actions", {"action": "Sort the stock", "action_type": "Temporary"})
+		doc.answer_method, doc.reply, doc.replied_on = "Phone", "Parts replaced", now_datetime()
+		doc.save()
+		frappe.set_user(CS_USER)
+		apply_workflow(frappe.get_doc("Customer Complaint", doc.name), "Send Answer")
+		self.assertEqual(frappe.db.get_value("Customer Complaint", doc.name, "status"), "Answered")
+
+		# the core guard holds whatever the workflow allows: no closing without a confirmation
+		frappe.set_user(QM_USER)
+		with self.assertRaises(InvalidTransitionError):
+			apply_workflow(frappe.get_doc("Customer Complaint", doc.name), "Close")
+		self.assertEqual(frappe.db.get_value("Customer Complaint", doc.name, "status"), "Answered")
+
+		frappe.set_user("Administrator")
+		frappe.db.set_value(
+			"Customer Complaint", doc.name, {"satisfaction": "Satisfied", "confirmed_on": now_datetime()}
+		)
+		frappe.set_user(CS_USER)
+		with self.assertRaises(WorkflowTransitionError):
+			apply_workflow(frappe.get_doc("Customer Complaint", doc.name), "Close")
+		self.assertEqual(frappe.db.get_value("Customer Complaint", doc.name, "status"), "Answered")
+		frappe.set_user(QM_USER)
+		apply_workflow(frappe.get_doc("Customer Complaint", doc.name), "Close")
+		self.assertEqual(frappe.db.get_value("Customer Complaint", doc.name, "status"), "Closed")
+
+	def test_customer_service_closes_a_complaint_the_company_is_not_responsible_for(self):
+		from frappe.model.workflow import apply_workflow
+
+		doc = self._answered(responsibility="Customer")
+		frappe.db.set_value(
+			"Customer Complaint", doc.name, {"satisfaction": "Satisfied", "confirmed_on": now_datetime()}
+		)
+		frappe.set_user(CS_USER)
+		apply_workflow(frappe.get_doc("Customer Complaint", doc.name), "Close")
+		self.assertEqual(frappe.db.get_value("Customer Complaint", doc.name, "status"), "Closed")

@@ -5,12 +5,14 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, add_months, getdate
 
-from service_control.service_control.survey import remind_key_customer_visits
+from service_control.service_control.survey import plan_key_customer_visits, remind_key_customer_visits
 from service_control.tests.utils import TEST_COMPANY, TEST_IGNORE, make_survey_customer
 
 test_ignore = TEST_IGNORE
 
 KEY = "_Test SC Key Customer"
+KEY_2 = "_Test SC Key Customer 2"
+NOT_KEY = "_Test SC Ordinary Customer"
 
 
 def visits(customer: str, status: str | None = None) -> list[str]:
@@ -84,3 +86,45 @@ class TestKeyCustomerVisit(FrappeTestCase):
 		)
 		with self.assertRaises(frappe.ValidationError):
 			doc.insert()
+
+	def test_annual_visit_plan(self):
+		make_survey_customer(KEY_2, key=1)
+		make_survey_customer(NOT_KEY)
+		disabled = make_survey_customer("_Test SC Key Customer Disabled", key=1, disabled=1)
+		today = getdate()
+		visit(KEY, add_months(today, -11))  # due again within the next month
+		year = today.year + 1
+		made = plan_key_customer_visits(year, TEST_COMPANY)
+		self.assertGreaterEqual(made, 2)
+		planned = {
+			v.customer: v
+			for v in frappe.get_all(
+				"Key Customer Visit",
+				filters={"status": "Planned", "visit_date": ("between", (f"{year}-01-01", f"{year}-12-31"))},
+				fields=["customer", "visit_date", "company"],
+			)
+		}
+		self.assertIn(KEY, planned)
+		self.assertIn(KEY_2, planned)
+		self.assertNotIn(NOT_KEY, planned)
+		self.assertNotIn(disabled, planned)
+		self.assertEqual(planned[KEY_2].visit_date, getdate(f"{year}-01-01"))
+		self.assertEqual(planned[KEY].company, TEST_COMPANY)
+		# running it again plans nothing twice
+		self.assertEqual(plan_key_customer_visits(year, TEST_COMPANY), 0)
+		# a past year is refused, nothing saved
+		count = frappe.db.count("Key Customer Visit")
+		with self.assertRaises(frappe.ValidationError):
+			plan_key_customer_visits(today.year - 1, TEST_COMPANY)
+		self.assertEqual(frappe.db.count("Key Customer Visit"), count)
+
+	def test_annual_visit_plan_needs_create_permission(self):
+		from service_control.tests.utils import make_user
+
+		user = make_user("sc.visit.reader@example.com", ["General Manager"])
+		frappe.set_user(user)
+		try:
+			with self.assertRaises(frappe.PermissionError):
+				plan_key_customer_visits(getdate().year, TEST_COMPANY)
+		finally:
+			frappe.set_user("Administrator")

@@ -19,7 +19,7 @@ from service_control.service_control.doctype.repair_request.repair_request impor
 	_is_technician_only,
 	check_technician,
 )
-from service_control.utils import domain_errors
+from service_control.utils import domain_errors, get_company_defaults
 
 
 class RepairFeedback(Document):
@@ -86,6 +86,7 @@ class RepairFeedback(Document):
 		):
 			self.set(field, request.get(field))
 		self.technician = self.technician or request.technician
+		self._default_labour()
 		self.total_hours = sum(flt(v.hours) for v in self.visits or [])
 		with domain_errors(title=_("Invalid repair feedback")):
 			for user in {self.technician} | {v.technician for v in self.visits or [] if v.technician}:
@@ -160,6 +161,16 @@ class RepairFeedback(Document):
 
 	def _request(self):
 		return frappe.get_doc("Repair Request", self.repair_request)
+
+	def _default_labour(self) -> None:
+		"""An empty labour item / rate comes from the company's row in Service Control Settings."""
+		defaults = get_company_defaults(self.company)
+		self.labour_item, self.labour_rate = rules.default_labour(
+			self.labour_item,
+			flt(self.labour_rate),
+			defaults.get("repair_labour_item"),
+			flt(defaults.get("repair_labour_rate")),
+		)
 
 	def _facts(self, request) -> rules.FeedbackFacts:
 		return rules.FeedbackFacts(

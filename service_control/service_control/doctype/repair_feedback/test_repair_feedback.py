@@ -169,6 +169,47 @@ class TestRepairFeedback(FrappeTestCase):
 		feedback.cancel()
 		self.assertEqual(frappe.db.get_value("Sales Invoice", invoice.name, "docstatus"), 2)
 
+	def test_labour_item_and_rate_default_from_company_settings(self):
+		from service_control.tests.utils import set_service_company_defaults
+
+		try:
+			set_service_company_defaults(repair_labour_item=LABOUR_ITEM, repair_labour_rate=75)
+			serial, dn, _si = delivered_unit(days_ago=3)
+			frappe.db.set_value("Serial No", serial, "warranty_expiry_date", add_days(getdate(), -1))
+			request = make_repair_request(serial, technician=TECH, delivery_note=dn.name)
+			feedback = make_feedback(request)
+			self.assertEqual((feedback.labour_item, flt(feedback.labour_rate)), (LABOUR_ITEM, 75))
+			feedback.submit()
+			invoice = frappe.get_doc("Sales Invoice", feedback.sales_invoice)
+			self.assertEqual(
+				{row.item_code: (row.qty, row.rate) for row in invoice.items}, {LABOUR_ITEM: (2, 75)}
+			)
+			# a rate typed on the form wins over the company's
+			request2 = make_repair_request(serial, technician=TECH, delivery_note=dn.name)
+			self.assertEqual(flt(make_feedback(request2, labour_rate=90).labour_rate), 90)
+		finally:
+			frappe.clear_document_cache("Service Control Settings", "Service Control Settings")
+
+	def test_settings_refuse_a_stock_item_as_labour(self):
+		from service_control.tests.utils import set_service_company_defaults
+
+		try:
+			with self.assertRaisesRegex(frappe.ValidationError, "is a stock item; choose a non-stock"):
+				set_service_company_defaults(repair_labour_item=PART_ITEM)
+			with self.assertRaisesRegex(frappe.ValidationError, "labour rate cannot be negative"):
+				set_service_company_defaults(repair_labour_item=LABOUR_ITEM, repair_labour_rate=-1)
+			settings = frappe.get_doc("Service Control Settings")
+			settings.repair_satisfied_rating = 6
+			with self.assertRaisesRegex(frappe.ValidationError, "between 1 and 5 stars"):
+				settings.save()
+			settings.repair_satisfied_rating = 0  # empty: the default of 4 stars
+			settings.save()
+			self.assertEqual(
+				frappe.db.get_single_value("Service Control Settings", "repair_satisfied_rating"), 4
+			)
+		finally:
+			frappe.clear_document_cache("Service Control Settings", "Service Control Settings")
+
 	# ---- replace -----------------------------------------------------------------------------
 
 	def test_replace_delivers_new_serial_linked_to_old(self):

@@ -13,6 +13,7 @@ from frappe.model.document import Document
 from frappe.utils import get_datetime, getdate, now_datetime
 
 from service_control.core import repair as rules
+from service_control.core.record_lock import changed_fields
 from service_control.service_control import sla
 from service_control.utils import domain_errors, get_settings
 
@@ -48,6 +49,7 @@ class RepairRequest(Document):
 		assigned_on: DF.Datetime | None
 		callback_note: DF.SmallText | None
 		cancel_reason: DF.SmallText | None
+		change_reason: DF.SmallText | None
 		channel: DF.Literal["Phone", "E-mail", "Letter", "Visit", "Fax", "Portal", "Other"]
 		chargeable: DF.Check
 		closed_on: DF.Datetime | None
@@ -100,6 +102,9 @@ class RepairRequest(Document):
 		before = self.get_doc_before_save()
 		old_status = before.status if before else None
 		with domain_errors(title=_("Invalid repair request")):
+			rules.check_closed_edit(
+				old_status, self._changed_fields(before), frappe.get_roles(), self.change_reason
+			)
 			if get_datetime(self.reported_on) > now:
 				raise rules.RepairError(rules._("Reported On {0} is in the future."), self.reported_on)
 			self._check_links()
@@ -124,6 +129,9 @@ class RepairRequest(Document):
 			now=now,
 			stopped=self.status == rules.CANCELLED,
 		)
+
+	def on_update(self):
+		self._sync_assignment()
 
 	def on_trash(self):
 		if frappe.db.exists("Repair Feedback", {"repair_request": self.name, "docstatus": 1}):
@@ -174,6 +182,72 @@ class RepairRequest(Document):
 			self.status = rules.IN_PROGRESS
 		self.flags.ignore_permissions = True
 		self.save()
+
+	def _changed_fields(self, before) -> list[str]:
+		"""The fields a user changed (compared like with like; bookkeeping and tables left out)."""
+		return changed_fields(
+			((df.fieldname, df.fieldtype) for df in self.meta.fields), before, self, ignore={"change_reason"}
+		)
+
+	def _sync_assignment(self) -> None:
+		"""The technician holds the request as an open ToDo ("Assigned to me"): assigned once when
+		set, taken back from the previous technician on a change, closed with the request (or
+		cancelled with it)."""
+		from frappe.desk.form.assign_to import add as assign
+		from frappe.desk.form.assign_to import set_status
+
+		before = self.get_doc_before_save()
+		old_technician = before.technician if before else None
+		if self.status in rules.FINAL_STATUSES:
+			if not before or before.status != self.status:
+				for todo in self._open_todos():
+					set_status(
+						self.doctype,
+						self.name,
+						todo=todo.name,
+						assign_to=todo.allocated_to,
+						status="Closed" if self.status == rules.CLOSED else "Cancelled",
+						ignore_permissions=True,
+					)
+				self._reload_assign()
+			return
+		if self.technician == old_technician:
+			return
+		if old_technician:
+			for todo in self._open_todos(old_technician):
+				set_status(
+					self.doctype,
+					self.name,
+					todo=todo.name,
+					assign_to=old_technician,
+					status="Cancelled",
+					ignore_permissions=True,
+				)
+		if self.technician and not self._open_todos(self.technician):
+			args = {
+				"assign_to": [self.technician],
+				"doctype": self.doctype,
+				"name": self.name,
+				"description": _("Repair {0} for {1}: {2}").format(
+					self.name, self.customer_name or self.customer, (self.fault_description or "")[:140]
+				),
+				"priority": "High" if self.urgency == "Urgent" else "Medium",
+			}
+			if self.planned_visit_on:
+				args["date"] = getdate(self.planned_visit_on)
+			assign(args, ignore_permissions=True)
+		self._reload_assign()
+
+	def _open_todos(self, user: str | None = None) -> list:
+		filters = {"reference_type": self.doctype, "reference_name": self.name, "status": "Open"}
+		if user:
+			filters["allocated_to"] = user
+		return frappe.get_all("ToDo", filters=filters, fields=["name", "allocated_to"])
+
+	def _reload_assign(self) -> None:
+		# the ToDo wrote `_assign` straight to the database; keep this copy in step so a second
+		# save in the same request does not write the old list back
+		self.set("_assign", frappe.db.get_value(self.doctype, self.name, "_assign"))
 
 	def _facts(self) -> rules.RequestFacts:
 		submitted = (

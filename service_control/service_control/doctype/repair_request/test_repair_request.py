@@ -18,7 +18,7 @@ from service_control.tests.repair_factories import (
 	make_repair_masters,
 	make_repair_request,
 )
-from service_control.tests.utils import TEST_IGNORE, make_customer
+from service_control.tests.utils import TEST_IGNORE, make_customer, make_user
 
 test_ignore = TEST_IGNORE
 
@@ -167,8 +167,6 @@ class TestRepairRequest(FrappeTestCase):
 		self.assertEqual(make_corrective_action(doc.name).name, capa.name)
 
 	def test_portal_customer_sees_only_own_requests(self):
-		from service_control.tests.utils import make_user
-
 		own = make_repair_request(None)
 		other = make_repair_request(None, customer=make_customer("_Test SC Other Customer"))
 		portal = make_user("sc.portal@example.com", ["Customer"], user_type="Website User")
@@ -181,3 +179,109 @@ class TestRepairRequest(FrappeTestCase):
 		self.assertIn(own.name, names)
 		self.assertNotIn(other.name, names)
 		self.assertFalse(frappe.has_permission("Repair Request", doc=other.name, ptype="read"))
+
+	# ---- closed / cancelled requests are read-only -------------------------------------------
+
+	def _closed_request(self):
+		serial, dn, _si = delivered_unit(days_ago=3)
+		doc = make_repair_request(serial, technician=TECH, delivery_note=dn.name)
+		make_feedback(doc, submit=True, quality_rating=1, attitude_rating=1, verifier_name="Mr Li")
+		doc.reload()
+		doc.change_status("Closed", "Customer confirmed by phone")
+		self.assertEqual(doc.status, "Closed")
+		return doc
+
+	def test_closed_request_read_only_except_system_manager_with_reason(self):
+		doc = self._closed_request()
+		clerk = make_user("sc.csu.repair@example.com", ["Customer Service User"])
+		frappe.set_user(clerk)
+		as_clerk = frappe.get_doc("Repair Request", doc.name)
+		as_clerk.save()  # nothing changed: a plain save passes
+		as_clerk.fault_description = "Does not power on; smells burnt"
+		as_clerk.change_reason = "I am not allowed to give one"  # permlevel 1: reset for the clerk
+		with self.assertRaisesRegex(frappe.ValidationError, "Repair request is Closed and can no longer"):
+			as_clerk.save()
+		frappe.set_user("Administrator")
+		self.assertEqual(
+			frappe.db.get_value("Repair Request", doc.name, "fault_description"), "Does not power on"
+		)
+		doc = frappe.get_doc("Repair Request", doc.name)
+		doc.fault_description = "Does not power on; smells burnt"
+		with self.assertRaisesRegex(frappe.ValidationError, "Give a reason for changing a Closed"):
+			doc.save()
+		doc.reload()
+		doc.fault_description = "Does not power on; smells burnt"
+		doc.change_reason = "The customer described the fault again on the callback"
+		doc.save()
+		self.assertEqual(doc.status, "Closed")
+		# track changes: the correction and its reason are in the version history
+		version = frappe.get_last_doc("Version", {"ref_doctype": "Repair Request", "docname": doc.name})
+		changed = {row[0]: row[2] for row in frappe.parse_json(version.data)["changed"]}
+		self.assertEqual(changed["fault_description"], "Does not power on; smells burnt")
+		self.assertIn("change_reason", changed)
+
+	def test_cancelled_request_read_only(self):
+		serial, _dn, _si = delivered_unit(days_ago=3)
+		doc = make_repair_request(serial)
+		doc.change_status("Cancelled", "Registered twice")
+		doc.reload()
+		doc.urgency = "Urgent"
+		with self.assertRaisesRegex(frappe.ValidationError, "Give a reason for changing a Cancelled"):
+			doc.save()
+		frappe.set_user(make_user("sc.csu.repair@example.com", ["Customer Service User"]))
+		doc = frappe.get_doc("Repair Request", doc.name)
+		doc.urgency = "Urgent"
+		with self.assertRaisesRegex(frappe.ValidationError, "Repair request is Cancelled and can no longer"):
+			doc.save()
+		frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.get_value("Repair Request", doc.name, "urgency"), "Normal")
+
+	# ---- the technician's ToDo ("Assigned to me") --------------------------------------------
+
+	def _todos(self, name: str, user: str) -> list[str]:
+		return frappe.get_all(
+			"ToDo",
+			filters={"reference_type": "Repair Request", "reference_name": name, "allocated_to": user},
+			pluck="status",
+		)
+
+	def test_assigning_technician_creates_one_todo_and_moves_it_on_change(self):
+		serial, _dn, _si = delivered_unit(days_ago=3)
+		doc = make_repair_request(serial)
+		self.assertFalse(frappe.db.exists("ToDo", {"reference_name": doc.name}))
+		doc.technician = TECH
+		doc.urgency = "Urgent"
+		doc.save()
+		self.assertEqual(self._todos(doc.name, TECH), ["Open"])
+		todo = frappe.get_doc("ToDo", {"reference_name": doc.name, "allocated_to": TECH})
+		self.assertEqual(todo.priority, "High")
+		self.assertIn(doc.name, todo.description)
+		doc.planned_visit_on = now_datetime() + timedelta(hours=3)
+		doc.save()  # saving again does not assign twice
+		self.assertEqual(self._todos(doc.name, TECH), ["Open"])
+		# "Assigned to me" is the list filtered on _assign
+		frappe.set_user(TECH)
+		mine = frappe.get_list("Repair Request", filters={"_assign": ("like", f"%{TECH}%")}, pluck="name")
+		self.assertIn(doc.name, mine)
+		frappe.set_user("Administrator")
+		# another technician takes over: the first one's ToDo is cancelled
+		doc.reload()
+		doc.technician = TECH2
+		doc.save()
+		self.assertEqual(self._todos(doc.name, TECH), ["Cancelled"])
+		self.assertEqual(self._todos(doc.name, TECH2), ["Open"])
+		self.assertEqual(
+			frappe.parse_json(frappe.db.get_value("Repair Request", doc.name, "_assign")), [TECH2]
+		)
+		# a second save in the same request keeps the fresh _assign
+		doc.save()
+		self.assertEqual(
+			frappe.parse_json(frappe.db.get_value("Repair Request", doc.name, "_assign")), [TECH2]
+		)
+		# cancelling the request cancels the open assignment
+		doc.change_status("Cancelled", "Registered twice")
+		self.assertEqual(self._todos(doc.name, TECH2), ["Cancelled"])
+
+	def test_new_request_with_technician_assigned_and_closed_with_request(self):
+		doc = self._closed_request()
+		self.assertEqual(self._todos(doc.name, TECH), ["Closed"])

@@ -178,6 +178,8 @@ class SatisfactionSurveyResponse(Document):
 				getdate(),
 				online=bool(self.flags.online_answer),
 			)
+		if not before or before.status != rules.ANSWERED or before.source != self.source:
+			rules.check_answer_source(self.source, online=bool(self.flags.online_answer))
 		criteria = [rules.Criterion(row.criterion, float(row.weight or 0)) for row in self.scores]
 		rules.validate_template(criteria, template.scale)
 		scores = {row.criterion: _number(row.score) for row in self.scores}
@@ -206,3 +208,5 @@ def _date(value):
 def on_doctype_update():
 	frappe.db.add_index("Satisfaction Survey Response", ["plan", "period", "customer"])
 	frappe.db.add_index("Satisfaction Survey Response", ["reference_doctype", "reference_name"])
+	# the daily job's send_pending: status = Pending and sent_on is null
+	frappe.db.add_index("Satisfaction Survey Response", ["status", "sent_on"])

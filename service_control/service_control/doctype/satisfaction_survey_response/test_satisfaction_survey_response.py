@@ -26,6 +26,7 @@ CUSTOMER_A = "_Test SC Survey Customer A"
 CUSTOMER_B = "_Test SC Survey Customer B"
 CUSTOMER_NO_MAIL = "_Test SC Survey Customer No Mail"
 PORTAL_USER = "sc.survey.portal@example.com"
+RESPONSE = "Satisfaction Survey Response"
 GOOD = {"Product Quality": 5, "Delivery": 4, "Service": 3}  # 100*.4 + 75*.3 + 50*.3 = 77.5
 
 
@@ -264,8 +265,93 @@ class TestSatisfactionSurveyResponse(FrappeTestCase):
 		self.assertEqual(doc.weighted_score, 75)
 		self.assertEqual(doc.survey_date, getdate())
 
+	def test_staff_entry_by_phone_visit_or_paper_but_not_online(self):
+		for customer, source in ((CUSTOMER_A, "Visit"), (CUSTOMER_B, "Paper")):
+			doc = self.request(customer)
+			doc.source = source
+			survey.answer(doc, GOOD, "7")
+			self.assertEqual((doc.status, doc.source, doc.weighted_score), ("Answered", source, 77.5))
+			self.assertEqual(doc.responded_by, "Administrator")
+		# staff cannot pass an answer off as the customer's own online answer; nothing is saved
+		doc = self.request(CUSTOMER_NO_MAIL)
+		self.assertEqual(doc.source, "Online")
+		with self.assertRaises(frappe.ValidationError) as ctx:
+			survey.answer(doc, GOOD, "7")
+		self.assertIn("Phone, Visit or Paper", str(ctx.exception))
+		self.assertEqual(frappe.db.get_value(doc.doctype, doc.name, "status"), "Pending")
+		other_plan = make_survey_plan([CUSTOMER_NO_MAIL], title="_Test SC Survey Plan 2")
+		count = frappe.db.count(RESPONSE)
+		with self.assertRaises(frappe.ValidationError) as ctx:
+			frappe.get_doc(
+				{
+					"doctype": RESPONSE,
+					"customer": CUSTOMER_NO_MAIL,
+					"plan": other_plan.name,
+					"period": self.period,
+					"company": TEST_COMPANY,
+					"template": self.plan.template,
+					"source": "Online",
+					"scores": [
+						{"criterion": c, "weight": w, "score": "4"} for c, _zh, w in survey_criteria()
+					],
+				}
+			).insert()
+		self.assertIn("Phone, Visit or Paper", str(ctx.exception))
+		self.assertEqual(frappe.db.count(RESPONSE), count)
+		# an answered phone response cannot be switched to Online afterwards
+		doc = frappe.get_doc(doc.doctype, doc.name)
+		doc.source = "Phone"
+		survey.answer(doc, GOOD)
+		doc.source = "Online"
+		with self.assertRaises(frappe.ValidationError):
+			doc.save()
+		self.assertEqual(frappe.db.get_value(doc.doctype, doc.name, "source"), "Phone")
+
+	def test_emailed_link_answers_the_survey(self):
+		"""The link in the queued e-mail is the one stored for the request: a guest answers with it."""
+		import re
+
+		survey.dispatch()
+		name = frappe.db.get_value(
+			"Satisfaction Survey Response", {"plan": self.plan.name, "customer": CUSTOMER_A}
+		)
+		queue = frappe.get_doc(
+			"Email Queue", {"reference_doctype": "Satisfaction Survey Response", "reference_name": name}
+		)
+		self.assertEqual([r.recipient for r in queue.recipients], ["survey.a@example.com"])
+		body = quopri.decodestring(queue.message.encode()).decode("utf-8", "ignore")
+		link = re.search(r'href="([^"]*/satisfaction-survey\?token=([^"]+))"', body)
+		self.assertTrue(link, body[:2000])
+		from urllib.parse import unquote
+
+		token = unquote(link.group(2))
+		self.assertEqual(rules.token_hash(token), frappe.db.get_value(RESPONSE, name, "token_hash"))
+		frappe.set_user("Guest")
+		survey.submit_survey(token=token, scores=GOOD, nps_score="10")
+		frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.get_value(RESPONSE, name, "status"), "Answered")
+
+	def test_job_and_report_columns_are_indexed(self):
+		def indexed(doctype):
+			rows = frappe.db.sql(f"show index from `tab{doctype}`", as_dict=True)
+			return {(r.Key_name, r.Seq_in_index): r.Column_name for r in rows}, {
+				r.Column_name for r in rows if r.Seq_in_index == 1
+			}
+
+		_all, first = indexed(RESPONSE)
+		for column in ("survey_key", "status", "expires_on", "plan", "period", "company", "customer_group"):
+			self.assertIn(column, first)
+		self.assertIn("survey_date", first)
+		self.assertIn("sent_on", set(_all.values()))  # (status, sent_on) for send_pending
+		self.assertIn("criterion", indexed("Satisfaction Survey Score")[1])
+		self.assertIn("sc_key_customer", indexed("Customer")[1])
+		for column in ("customer", "status", "visit_date"):
+			self.assertIn(column, indexed("Key Customer Visit")[1])
+		self.assertTrue({"plan_year", "is_active"} <= indexed("Satisfaction Survey Plan")[1])
+
 	def test_print_format_renders_bilingual(self):
 		doc = self.request()
+		doc.source = "Paper"
 		survey.answer(doc, GOOD, "9")
 		html = frappe.get_print(doc.doctype, doc.name, "Customer Satisfaction Survey")
 		self.assertIn("顾客满意度调查表", html)

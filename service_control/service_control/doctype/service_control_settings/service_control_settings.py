@@ -5,6 +5,7 @@ import frappe
 from frappe.model.document import Document
 
 from service_control.core import settings as rules
+from service_control.core.repair import SATISFIED_STARS
 from service_control.utils import clear_calendar_cache, domain_errors
 
 
@@ -34,6 +35,7 @@ class ServiceControlSettings(Document):
 		company_defaults: DF.Table[ServiceCompanyDefaults]
 		escalation_levels: DF.Table[ServiceEscalationLevel]
 		management_representative: DF.Link | None
+		repair_satisfied_rating: DF.Int
 		retention_years: DF.Int
 		sla_targets: DF.Table[ServiceSLATarget]
 		working_hours: DF.Table[ServiceWorkingHours]
@@ -48,8 +50,12 @@ class ServiceControlSettings(Document):
 			rules.validate_escalation_levels(self.escalation_levels)
 			rules.validate_unique_companies(self.company_defaults)
 			accounts, warehouses = self._load_links()
+			items = self._load_items()
 			for row in self.company_defaults:
-				rules.validate_company_row(row.idx, row, accounts, warehouses)
+				rules.validate_company_row(row.idx, row, accounts, warehouses, items)
+			# an empty value (a site from before the setting existed) takes the default
+			self.repair_satisfied_rating = self.repair_satisfied_rating or SATISFIED_STARS
+			rules.validate_repair_satisfied_rating(self.repair_satisfied_rating)
 
 	def _load_links(self) -> tuple[dict, dict]:
 		"""What the database says of every linked account and warehouse, in two queries."""
@@ -68,6 +74,14 @@ class ServiceControlSettings(Document):
 				{r.name: rules.LinkInfo(r.name, r.company, bool(r.is_group), bool(r.disabled)) for r in rows}
 			)
 		return infos[0], infos[1]
+
+	def _load_items(self) -> dict:
+		"""The company rows' repair labour items: stock item or not, disabled, in one query."""
+		names = {row.repair_labour_item for row in self.company_defaults} - {None, ""}
+		rows = frappe.get_all(
+			"Item", filters={"name": ("in", list(names))}, fields=["name", "is_stock_item", "disabled"]
+		)
+		return {r.name: rules.ItemInfo(r.name, bool(r.is_stock_item), bool(r.disabled)) for r in rows}
 
 	def on_update(self):
 		clear_calendar_cache()

@@ -10,7 +10,7 @@ from frappe import _
 from frappe.utils import add_days, get_datetime, getdate
 
 from service_control.core import repair as rules
-from service_control.utils import get_working_calendar
+from service_control.utils import get_settings, get_working_calendar
 
 GROUP_FIELDS = {
 	"Item": "item_code",
@@ -27,8 +27,12 @@ def execute(filters: dict | None = None):
 	group_by = filters.get("group_by") or "Item"
 	field = GROUP_FIELDS.get(group_by, "item_code")
 	periodicity = filters.get("periodicity") or rules.MONTHLY
+	threshold = rules.satisfied_threshold(get_settings().get("repair_satisfied_rating"))
 	stats = rules.group_stats(
-		records, lambda r: (rules.period_key(r.reported_on, periodicity), getattr(r, field) or ""), clock
+		records,
+		lambda r: (rules.period_key(r.reported_on, periodicity), getattr(r, field) or ""),
+		clock,
+		threshold,
 	)
 	data = [
 		{
@@ -43,7 +47,7 @@ def execute(filters: dict | None = None):
 		}
 		for (period, group), s in stats.items()
 	]
-	total = rules.summarise(records, clock)
+	total = rules.summarise(records, clock, threshold)
 	return get_columns(group_by), data, None, get_chart(data), get_summary(total)
 
 

@@ -90,3 +90,13 @@ class TestRepairStatistics(FrappeTestCase):
 
 		_columns, data, *_rest = execute({**filters, "group_by": "Fault Type"})
 		self.assertEqual({row["group"] for row in data}, {"Electrical"})
+
+		# the satisfied rating comes from Service Control Settings: at 3 stars r2 counts too
+		try:
+			frappe.db.set_single_value("Service Control Settings", "repair_satisfied_rating", 3)
+			frappe.clear_document_cache("Service Control Settings", "Service Control Settings")
+			*_rest, summary = execute(filters)
+			self.assertEqual({s["label"]: s["value"] for s in summary}["Satisfaction %"], 100.0)
+		finally:
+			frappe.db.set_single_value("Service Control Settings", "repair_satisfied_rating", 4)
+			frappe.clear_document_cache("Service Control Settings", "Service Control Settings")

@@ -1,0 +1,87 @@
+"""Shared plumbing of the scheduled jobs: set-based logs, then one notification per claimed row.
+
+The SLA sweep and the daily CAPA run work the same way: an ``INSERT IGNORE ... SELECT`` writes
+one log row per event, named by a hash of the event, so a second run or a concurrent worker
+inserts nothing; then each run claims a bounded batch of Pending rows and sends each once.
+"""
+
+from collections.abc import Callable
+
+import frappe
+from frappe.utils import now_datetime
+
+
+def rowcount() -> int:
+	"""Rows touched by the last statement (set-based updates return no result set)."""
+	return frappe.db._cursor.rowcount if getattr(frappe.db, "_cursor", None) else 0
+
+
+def get_enabled_users_with_role(role: str) -> list[str]:
+	"""Enabled desk users holding ``role`` (one query)."""
+	user, has_role = frappe.qb.DocType("User"), frappe.qb.DocType("Has Role")
+	return (
+		frappe.qb.from_(user)
+		.join(has_role)
+		.on(has_role.parent == user.name)
+		.select(user.name)
+		.distinct()
+		.where((has_role.role == role) & (has_role.parenttype == "User") & (user.enabled == 1))
+		.where(user.user_type == "System User")
+		.run(pluck=True)
+	)
+
+
+def real_users(users) -> list[str]:
+	"""Distinct, sorted, without Administrator and Guest (who never act on a notification)."""
+	return sorted({u for u in users if u and u not in ("Administrator", "Guest")})
+
+
+def send_pending(
+	log_doctype: str,
+	fields: list[str],
+	send: Callable[[dict], list[str]],
+	*,
+	error_title: str,
+	reference: Callable[[dict], tuple[str, str]],
+	limit: int = 500,
+) -> int:
+	"""Claim up to ``limit`` Pending rows of ``log_doctype`` for this run and send each once.
+
+	``send(row)`` notifies and returns the recipients. A row that fails is rolled back to its
+	savepoint, marked Failed with the traceback and logged against ``reference(row)``; the others
+	go on. Outside tests each row is committed on its own, so a later failure never re-sends or
+	loses one. The log doctype has the fields status (Pending / Sending / Sent / Failed), claim,
+	recipients, notified_on and error.
+	"""
+	claim = frappe.generate_hash(length=12)
+	frappe.db.sql(
+		f"update `tab{log_doctype}` set status = 'Sending', claim = %s where status = 'Pending' limit %s",
+		(claim, limit),
+	)
+	rows = frappe.get_all(
+		log_doctype, filters={"claim": claim, "status": "Sending"}, fields=["name", *fields]
+	)
+	sent = 0
+	for row in rows:
+		frappe.db.savepoint("sc_notify")
+		try:
+			recipients = send(row)
+			frappe.db.set_value(
+				log_doctype,
+				row.name,
+				{"status": "Sent", "recipients": "\n".join(recipients), "notified_on": now_datetime()},
+				update_modified=False,
+			)
+			sent += 1
+		except Exception:
+			frappe.db.rollback(save_point="sc_notify")
+			frappe.db.set_value(
+				log_doctype, row.name, {"status": "Failed", "error": frappe.get_traceback()[-1000:]}
+			)
+			reference_doctype, reference_name = reference(row)
+			frappe.log_error(
+				title=error_title, reference_doctype=reference_doctype, reference_name=reference_name
+			)
+		if not frappe.flags.in_test:
+			frappe.db.commit()  # nosemgrep: one row per transaction, see the docstring
+	return sent
