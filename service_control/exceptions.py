@@ -17,3 +17,11 @@ class ComplaintValidationError(ServiceControlValidationError):
 
 class InvalidTransitionError(ServiceControlValidationError):
 	pass
+
+
+class CompensationValidationError(ServiceControlValidationError):
+	pass
+
+
+class DispositionValidationError(ServiceControlValidationError):
+	pass

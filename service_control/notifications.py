@@ -8,7 +8,10 @@ inserts nothing; then each run claims a bounded batch of Pending rows and sends 
 from collections.abc import Callable
 
 import frappe
-from frappe.utils import now_datetime
+from frappe.utils import add_to_date, now_datetime
+
+#: Rows claimed longer ago than this belong to a worker that died; they are claimed again.
+STALE_CLAIM_HOURS = 1
 
 
 def rowcount() -> int:
@@ -51,12 +54,20 @@ def send_pending(
 	savepoint, marked Failed with the traceback and logged against ``reference(row)``; the others
 	go on. Outside tests each row is committed on its own, so a later failure never re-sends or
 	loses one. The log doctype has the fields status (Pending / Sending / Sent / Failed), claim,
-	recipients, notified_on and error.
+	recipients, notified_on and error; an index on status keeps the claim cheap.
 	"""
-	claim = frappe.generate_hash(length=12)
+	claim, now = frappe.generate_hash(length=12), now_datetime()
+	# A worker that died mid-run leaves rows in Sending: after an hour they are sent again
+	# (at least once beats never; the claim time is kept in `modified`).
 	frappe.db.sql(
-		f"update `tab{log_doctype}` set status = 'Sending', claim = %s where status = 'Pending' limit %s",
-		(claim, limit),
+		f"""update `tab{log_doctype}` set status = 'Pending'
+		where status = 'Sending' and modified < %s""",
+		(add_to_date(now, hours=-STALE_CLAIM_HOURS),),
+	)
+	frappe.db.sql(
+		f"""update `tab{log_doctype}` set status = 'Sending', claim = %s, modified = %s
+		where status = 'Pending' limit %s""",
+		(claim, now, limit),
 	)
 	rows = frappe.get_all(
 		log_doctype, filters={"claim": claim, "status": "Sending"}, fields=["name", *fields]

@@ -9,7 +9,9 @@ from frappe import _
 from service_control.core import errors as core_errors
 from service_control.core.working_time import CalendarClock, WorkingCalendar
 from service_control.exceptions import (
+	CompensationValidationError,
 	ComplaintValidationError,
+	DispositionValidationError,
 	InvalidTransitionError,
 	ServiceControlValidationError,
 	SettingsValidationError,
@@ -19,6 +21,8 @@ _ERROR_MAP = {
 	core_errors.SettingsError: SettingsValidationError,
 	core_errors.TransitionError: InvalidTransitionError,
 	core_errors.ComplaintError: ComplaintValidationError,
+	core_errors.CompensationError: CompensationValidationError,
+	core_errors.DispositionError: DispositionValidationError,
 }
 
 

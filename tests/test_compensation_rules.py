@@ -184,6 +184,29 @@ def test_bad_credit_notes(item, qty, amount, message):
 		c.credit_note_lines(LINES, item, qty, amount)
 
 
+def test_credit_note_keeps_taxes_in_the_rate_and_drops_fixed_charges():
+	taxes = [
+		("Actual", None),  # freight billed on the invoice: dropped
+		("On Net Total", None),
+		("On Previous Row Amount", "2"),  # refers to the VAT row, which becomes row 1
+		("On Previous Row Total", 3),
+	]
+	assert c.credit_note_taxes(taxes) == [(1, None), (2, 1), (3, 2)]
+	assert c.credit_note_taxes([]) == []
+
+
+@pytest.mark.parametrize(
+	"taxes,message",
+	[
+		([("On Item Quantity", None)], "Journal Entry"),
+		([("Actual", None), ("On Previous Row Amount", 1)], "fixed charge"),
+	],
+)
+def test_credit_note_taxes_refused(taxes, message):
+	with pytest.raises(CompensationError, match=message):
+		c.credit_note_taxes(taxes)
+
+
 def test_replacement_plan_books_cost_to_compensation():
 	plan = c.replacement_plan("A", 2, "Sellable - T", "Compensation - T")
 	assert plan["rate"] == 0 and plan["expense_account"] == "Compensation - T" and plan["qty"] == 2

@@ -114,10 +114,36 @@ def test_goods_already_in_target_refused():
 		d.stock_entry_plan([line(warehouse="Stores - T", scrap=0, rework=0, restock=10)], TARGETS)
 
 
+PENDING = ("A", "Pending - T")
+
+
 def test_cannot_dispose_more_than_returned():
-	d.check_against_return([line(), line(idx=2, returned=2, scrap=2, rework=0, restock=0)], {"A": 12})
+	d.check_against_return([line(), line(idx=2, returned=2, scrap=2, rework=0, restock=0)], {PENDING: 12})
 	with pytest.raises(DispositionError, match="Only 11"):
-		d.check_against_return([line(), line(idx=2, returned=2, scrap=2, rework=0, restock=0)], {"A": 11})
+		d.check_against_return([line(), line(idx=2, returned=2, scrap=2, rework=0, restock=0)], {PENDING: 11})
+	with pytest.raises(DispositionError, match="of item A in Elsewhere - T"):  # nothing waits there
+		d.check_against_return([line(warehouse="Elsewhere - T")], {PENDING: 12})
+
+
+def test_reworked_goods_wait_for_a_second_disposition():
+	returned = [("A", "Pending - T", -10), ("B", "Pending - T", 2)]
+	assert d.open_quantities(returned, [], "Rework - T") == {PENDING: 10, ("B", "Pending - T"): 2}
+	first = line()  # 2 scrap, 3 rework, 5 restock of the 10
+	after_first = d.open_quantities(returned, [first], "Rework - T")
+	assert after_first == {PENDING: 0, ("B", "Pending - T"): 2, ("A", "Rework - T"): 3}
+	second = line(idx=1, returned=3, scrap=1, rework=0, restock=2, warehouse="Rework - T")
+	d.check_against_return([second], after_first)
+	after_second = d.open_quantities(returned, [first, second], "Rework - T")
+	assert after_second[("A", "Rework - T")] == 0
+	with pytest.raises(DispositionError, match="Only 0"):
+		d.check_against_return([second], after_second)
+
+
+def test_quality_inspection_of_the_line():
+	d.check_quality_inspection(1, "A", "A", 1)
+	for inspection, message in ((("B", 1), "of item B"), (("A", 0), "submit"), ((None, None), "exist")):
+		with pytest.raises(DispositionError, match=message):
+			d.check_quality_inspection(1, "A", *inspection)
 
 
 def test_approver():

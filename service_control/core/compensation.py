@@ -290,12 +290,57 @@ class InvoiceLine:
 	returnable_qty: float  # invoiced minus already credited
 
 
+#: Taxes that ERPNext can include in an item's rate (``included_in_print_rate``).
+TAXES_IN_RATE = ("On Net Total", "On Previous Row Amount", "On Previous Row Total")
+FIXED_CHARGE = "Actual"
+
+
+def credit_note_taxes(taxes: Iterable[tuple[str, int | str | None]]) -> list[tuple[int, int | None]]:
+	"""The tax rows a credit note keeps, from the invoice's (charge_type, row_id) rows: a list of
+	(position in the invoice's table, new row_id). Every kept row is included in the item rate, so
+	the approved amount is what the customer is credited tax included and the credit note's grand
+	total (and its GL) equals the approved amount. Fixed charges ("Actual", e.g. freight billed on
+	the invoice) are dropped: the breakdown already says what of them is refunded. A tax ERPNext
+	cannot include in a rate (per quantity) stops the credit note: settle by Journal Entry."""
+	kept: list[int] = []
+	out: list[tuple[int, int | None]] = []
+	for position, (charge_type, row_id) in enumerate(taxes):
+		if charge_type == FIXED_CHARGE:
+			continue
+		if charge_type not in TAXES_IN_RATE:
+			raise CompensationError(
+				_(
+					"Tax row {0} of the invoice ({1}) cannot be included in a credit note's rate: "
+					"settle this compensation by Journal Entry."
+				),
+				position + 1,
+				charge_type,
+			)
+		new_row_id = None
+		if charge_type != "On Net Total":
+			referred = int(row_id or 0) - 1
+			if referred not in kept:
+				raise CompensationError(
+					_(
+						"Tax row {0} of the invoice is computed on a fixed charge: "
+						"settle this compensation by Journal Entry."
+					),
+					position + 1,
+				)
+			new_row_id = kept.index(referred) + 1
+		kept.append(position)
+		out.append((position, new_row_id))
+	return out
+
+
 def credit_note_lines(
 	lines: Iterable[InvoiceLine], item_code: str | None, qty: float, amount: float
 ) -> list[dict]:
 	"""The rows of a credit note (return Sales Invoice) worth ``amount``: the complaint's item,
 	``qty`` of it, at ``amount / qty`` (never above the invoiced rate, never more than is still
-	returnable). Rows are keyed by the invoice row, as ERPNext's return mapping keys them."""
+	returnable). Rows are keyed by the invoice row, as ERPNext's return mapping keys them. With
+	taxes (see ``credit_note_taxes``) the credit rate includes them; ERPNext still refuses a return
+	rate above the invoiced rate, so that stays the cap."""
 	amount = round2(amount)
 	if qty <= 0:
 		raise CompensationError(_("Give the quantity the credit note refers to."))

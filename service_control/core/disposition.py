@@ -144,21 +144,59 @@ def validate_lines(lines: Iterable[DispositionLine], targets: Targets) -> None:
 		raise DispositionError(_("Set the sellable warehouse for the company in settings."))
 
 
-def check_against_return(lines: Iterable[DispositionLine], returned: Mapping[str, float]) -> None:
-	"""A disposition cannot dispose of more of an item than the return brought back (net of
-	other submitted dispositions of the same return): ``returned`` maps item → qty still open."""
-	wanted: dict[str, float] = {}
+def open_quantities(
+	returned: Iterable[tuple[str, str, float]],
+	earlier: Iterable[DispositionLine],
+	rework_warehouse: str | None,
+) -> dict[tuple[str, str], float]:
+	"""What still waits for a decision, per (item, warehouse): what the return brought into its
+	warehouse (``returned``: item, warehouse, qty), minus what the other submitted dispositions of
+	the return took from there, plus what they sent to rework: reworked goods are inspected again
+	and disposed of (restocked, scrapped) from the rework warehouse by a later disposition."""
+	open_qty: dict[tuple[str, str], float] = {}
+	for item_code, warehouse, qty in returned:
+		key = (item_code, warehouse)
+		open_qty[key] = _q(open_qty.get(key, 0) + abs(_q(qty)))
+	for ln in earlier:
+		key = (ln.item_code, ln.warehouse)
+		open_qty[key] = _q(open_qty.get(key, 0) - _q(ln.returned_qty))
+		if rework_warehouse and _q(ln.rework_qty):
+			key = (ln.item_code, rework_warehouse)
+			open_qty[key] = _q(open_qty.get(key, 0) + _q(ln.rework_qty))
+	return open_qty
+
+
+def check_against_return(lines: Iterable[DispositionLine], open_qty: Mapping[tuple[str, str], float]) -> None:
+	"""A disposition cannot dispose of more of an item in a warehouse than waits there for a
+	decision (see ``open_quantities``)."""
+	wanted: dict[tuple[str, str], float] = {}
 	for line in lines:
-		wanted[line.item_code] = _q(wanted.get(line.item_code, 0) + _q(line.returned_qty))
-	for item_code, qty in wanted.items():
-		left = _q(returned.get(item_code) or 0)
+		key = (line.item_code, line.warehouse)
+		wanted[key] = _q(wanted.get(key, 0) + _q(line.returned_qty))
+	for (item_code, warehouse), qty in wanted.items():
+		left = max(_q(open_qty.get((item_code, warehouse)) or 0), 0)
 		if qty > left:
 			raise DispositionError(
-				_("Only {0} of item {1} is still waiting for disposition on the return, not {2}."),
+				_("Only {0} of item {1} in {2} is still waiting for a disposition of the return, not {3}."),
 				left,
 				item_code,
+				warehouse,
 				qty,
 			)
+
+
+def check_quality_inspection(
+	idx: int, item_code: str, inspection_item: str | None, inspection_docstatus: int | None
+) -> None:
+	"""An inspection recorded on a line is a submitted Quality Inspection of the line's item."""
+	if inspection_item is None:
+		raise DispositionError(_("Row {0}: the Quality Inspection does not exist."), idx)
+	if inspection_item != item_code:
+		raise DispositionError(
+			_("Row {0}: the Quality Inspection is of item {1}, not {2}."), idx, inspection_item, item_code
+		)
+	if inspection_docstatus != 1:
+		raise DispositionError(_("Row {0}: submit the Quality Inspection first."), idx)
 
 
 def stock_entry_plan(lines: Iterable[DispositionLine], targets: Targets) -> list[dict]:

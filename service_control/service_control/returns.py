@@ -7,6 +7,7 @@ from frappe import _
 from frappe.utils import flt
 
 from service_control.core import disposition as rules
+from service_control.service_control.doctype.return_disposition.return_disposition import open_quantities
 from service_control.utils import domain_errors, get_company_defaults
 
 
@@ -98,15 +99,39 @@ def make_return_disposition(source_doctype: str, source_name: str):
 			"sales_return": source_name,
 		}
 	)
+	# what still waits for a decision: the returned goods not yet disposed of, then goods sent to
+	# rework by an earlier disposition, to be inspected again and restocked or scrapped
+	open_qty = open_quantities(source_doctype, source_name)
 	for row in ret.items:
+		key = (row.item_code, row.warehouse)
+		qty = min(abs(flt(row.stock_qty)), max(open_qty.get(key, 0), 0))
+		if qty <= 0:
+			continue
+		open_qty[key] -= qty
 		disposition.append(
 			"items",
 			{
 				"item_code": row.item_code,
 				"item_name": row.item_name,
-				"returned_qty": abs(flt(row.stock_qty)),
+				"returned_qty": qty,
 				"warehouse": row.warehouse,
 				"return_detail": row.name,
 			},
+		)
+	for (item_code, warehouse), qty in open_qty.items():
+		if qty > 0:
+			disposition.append(
+				"items",
+				{
+					"item_code": item_code,
+					"item_name": frappe.get_cached_value("Item", item_code, "item_name"),
+					"returned_qty": qty,
+					"warehouse": warehouse,
+				},
+			)
+	if not disposition.items:
+		frappe.throw(
+			_("Everything {0} {1} brought back has been disposed of.").format(_(source_doctype), source_name),
+			title=_("Nothing to dispose of"),
 		)
 	return disposition

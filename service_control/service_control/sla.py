@@ -16,7 +16,7 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, getdate, now_datetime
 
-from service_control.core.escalation import EscalationLevel, overall_state, sweep_rules
+from service_control.core.escalation import STATE_SEVERITY, EscalationLevel, overall_state, sweep_rules
 from service_control.core.sla import LIVE_STATES, ClockState, Pause, compute_clock, stopped_state
 from service_control.notifications import (
 	get_enabled_users_with_role,
@@ -187,6 +187,29 @@ def _refresh_parent_state(parenttype: str) -> None:
 				"weaker": tuple(w or "" for w in weaker),
 				"final": final,
 			},
+		)
+
+
+def _reset_parent_states(parents: set[tuple[str, str]]) -> None:
+	"""Set each parent's list-view state to the worst of its clocks, one UPDATE per doctype.
+
+	Unlike the sweep, which only ever raises the state, a recompute can lower it (a new holiday
+	turns a Breached clock back On Track).
+	"""
+	by_type: dict[str, list[str]] = {}
+	for parenttype, parent in parents:
+		by_type.setdefault(parenttype, []).append(parent)
+	states = ", ".join(["%s"] * len(STATE_SEVERITY))
+	for parenttype, names in by_type.items():
+		frappe.db.sql(
+			f"""update `tab{parenttype}` p join (
+				select parent, elt(min(nullif(field(state, {states}), 0)), {states}) as worst
+				from `tabService SLA Clock`
+				where parenttype = %s and parent in %s
+				group by parent
+			) w on w.parent = p.name
+			set p.sla_state = w.worst""",
+			[*STATE_SEVERITY, *STATE_SEVERITY, parenttype, tuple(names)],
 		)
 
 
@@ -368,7 +391,7 @@ def recompute_open_clocks(
 			break
 		params["last"] = rows[-1][0]
 		pauses = _pauses_by_parent({(row[2], row[1]) for row in rows})
-		updates = {}
+		updates, moved = {}, set()
 		for name, parent, parenttype, company, start, hours, cap, due, at_risk, state in rows:
 			result = compute_clock(
 				start=start,
@@ -382,7 +405,9 @@ def recompute_open_clocks(
 			new = (result.due_on, result.at_risk_on, result.state.value)
 			if new != (due, at_risk, state):
 				updates[name] = new
+				moved.add((parenttype, parent))
 		_write_clock_batch(updates)
+		_reset_parent_states(moved)
 		read += len(rows)
 		written += len(updates)
 		frappe.publish_progress(

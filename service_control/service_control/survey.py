@@ -558,21 +558,38 @@ def plan_key_customer_visits(year: int | str, company: str | None = None) -> int
 		as_dict=True,
 	)
 	months = visit_interval()
+	fallback = get_settings().management_representative
 	for row in rows:  # the key customers without a visit that year: a short list
 		day = rules.planned_visit_date(
 			getdate(row.last_visit) if row.last_visit else None, year, today, months
 		)
-		frappe.get_doc(
+		owner = row.account_manager or fallback
+		visit = frappe.get_doc(
 			{
 				"doctype": "Key Customer Visit",
 				"customer": row.customer,
 				"company": company,
 				"status": "Planned",
 				"visit_date": day,
-				"visited_by": row.account_manager,
+				"visited_by": owner,
 				"purpose": _("Annual key-customer visit {0}").format(year),
 			}
 		).insert()
+		# like the overdue reminder: a Planned visit stops further reminders, so it carries its own
+		# ToDo for the visitor (closed when the visit is completed or cancelled)
+		frappe.get_doc(
+			{
+				"doctype": "ToDo",
+				"allocated_to": owner,
+				"reference_type": "Key Customer Visit",
+				"reference_name": visit.name,
+				"date": day,
+				"priority": "Medium",
+				"description": _("Visit key customer {0} on {1} (annual visit plan {2}).").format(
+					visit.customer_name or row.customer, frappe.format(day, "Date"), year
+				),
+			}
+		).insert(ignore_permissions=True)
 	return len(rows)
 
 

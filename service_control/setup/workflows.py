@@ -13,6 +13,8 @@ def create_missing_workflows() -> None:
 	for spec in APP_WORKFLOWS:
 		if frappe.db.exists("Workflow", {"document_type": spec["document_type"]}):
 			continue
+		if frappe.db.exists("Workflow", spec["workflow_name"]):
+			continue  # the name is taken by a workflow of the site's own: never overwrite it
 		for state, *_ in spec["states"]:
 			if not frappe.db.exists("Workflow State", state):
 				frappe.get_doc({"doctype": "Workflow State", "workflow_state_name": state}).insert(
@@ -50,5 +52,6 @@ def create_missing_workflows() -> None:
 
 def delete_app_workflows() -> None:
 	for spec in APP_WORKFLOWS:
-		if frappe.db.exists("Workflow", spec["workflow_name"]):
+		# only ours: a site's own workflow that happens to bear the name stays
+		if frappe.db.get_value("Workflow", spec["workflow_name"], "document_type") == spec["document_type"]:
 			frappe.delete_doc("Workflow", spec["workflow_name"], ignore_permissions=True, force=True)

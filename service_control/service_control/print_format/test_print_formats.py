@@ -76,3 +76,34 @@ class TestComplaintPrintFormats(FrappeTestCase):
 
 		html = self.print_html("Complaint Reply Letter", doc=doc, no_letterhead=1)
 		self.assertNotIn("SC LETTERHEAD", html)
+
+
+class TestServiceControlWorkspace(FrappeTestCase):
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def _page(self) -> dict:
+		from frappe.desk.desktop import get_desktop_page
+
+		return get_desktop_page(frappe.as_json({"name": "Service Control", "title": "Service Control"}))
+
+	def test_every_report_of_the_module_is_on_the_workspace(self):
+		page = self._page()
+		links = {link.link_to for card in page["cards"]["items"] for link in card["links"]}
+		reports = frappe.get_all("Report", filters={"module": "Service Control"}, pluck="name")
+		self.assertTrue(reports)
+		self.assertEqual(set(reports) - links, set())
+		self.assertTrue({"Satisfaction Survey Template", "Key Customer Visit"} <= links)
+		self.assertEqual(
+			{card.number_card_name for card in page["number_cards"]["items"]},
+			{"Open Complaints", "At Risk Complaints", "Breached Complaints"},
+		)
+		self.assertEqual([c.chart_name for c in page["charts"]["items"]], ["Complaints by Month"])
+
+	def test_customer_service_sees_only_the_reports_it_may_open(self):
+		from service_control.tests.utils import make_user
+
+		frappe.set_user(make_user("sc.cs@example.com", ["Customer Service User"]))
+		links = {link.link_to for card in self._page()["cards"]["items"] for link in card["links"]}
+		self.assertIn("Complaint Register", links)
+		self.assertNotIn("Cost of Poor Quality", links)  # finance and quality only

@@ -12,6 +12,7 @@ from frappe.model.document import Document
 from frappe.utils import flt, now_datetime
 
 from service_control.core import compensation as rules
+from service_control.exceptions import CompensationValidationError
 from service_control.setup.accounting_dimension import get_dimension_field
 from service_control.utils import domain_errors, get_company_defaults
 
@@ -166,7 +167,19 @@ class Compensation(Document):
 		)
 
 	def settle(self) -> None:
-		"""Create, submit and link what the settlement method needs; a linked voucher is kept."""
+		"""Create, submit and link what the settlement method needs; a linked voucher is kept.
+
+		The links are read from the database (locked) as well as from this object, so a retried
+		submit or a stale copy of the document never posts a voucher twice."""
+		linked = (
+			frappe.db.get_value(
+				"Compensation", self.name, list(VOUCHER_DOCTYPES), as_dict=True, for_update=True
+			)
+			or {}
+		)
+		for field in VOUCHER_DOCTYPES:
+			if not self.get(field) and linked.get(field):
+				self.set(field, linked[field])
 		for field in rules.vouchers_to_create(self.settlement_method, self._vouchers()):
 			name = getattr(self, f"_make_{field}")()
 			self.db_set(field, name)
@@ -313,6 +326,10 @@ class Compensation(Document):
 		from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
 
 		cn = make_sales_return(self.sales_invoice)
+		with domain_errors(title=_("Cannot post the compensation")):
+			taxes = rules.credit_note_taxes([(tax.charge_type, tax.row_id) for tax in cn.taxes])
+		# ERPNext refuses a return rate above the invoiced one: the tax-inclusive credit rate is
+		# capped at the invoiced rate as it stands
 		lines = [
 			rules.InvoiceLine(row.sales_invoice_item, row.item_code, flt(row.rate), -flt(row.qty))
 			for row in cn.items
@@ -328,6 +345,19 @@ class Compensation(Document):
 			row.discount_percentage = row.discount_amount = row.margin_rate_or_amount = 0
 			if dimension:
 				row.set(dimension, self.customer_complaint)
+		mapped_taxes = list(cn.taxes)
+		cn.taxes = []
+		for position, row_id in taxes:
+			tax = mapped_taxes[position]
+			tax.row_id, tax.included_in_print_rate = row_id, 1
+			if dimension and tax.meta.has_field(dimension):
+				tax.set(dimension, self.customer_complaint)
+			cn.append("taxes", tax)
+		if not cn.taxes:
+			cn.taxes_and_charges = None  # else ERPNext would fetch the template's fixed charges again
+		# no invoice-level discount or rounding: the credit is exactly the approved amount
+		cn.additional_discount_percentage = cn.discount_amount = 0
+		cn.disable_rounded_total = 1
 		cn.update_stock = 0  # the goods came back on the return delivery, not on the credit note
 		cn.posting_date = self.posting_date
 		cn.set_posting_time = 1
@@ -335,7 +365,18 @@ class Compensation(Document):
 		if dimension and cn.meta.has_field(dimension):
 			cn.set(dimension, self.customer_complaint)
 		cn.remarks = self._remark()
-		return _insert_and_submit(cn)
+		cn.flags.ignore_permissions = True
+		cn.insert()
+		if flt(-cn.base_grand_total, 2) != flt(self.total_amount, 2):
+			frappe.throw(
+				_("Credit note {0} would credit {1}, not the approved {2}: settle by Journal Entry.").format(
+					cn.name, flt(-cn.base_grand_total, 2), flt(self.total_amount, 2)
+				),
+				exc=CompensationValidationError,
+				title=_("Cannot post the compensation"),
+			)
+		cn.submit()
+		return cn.name
 
 	def _make_replacement_delivery(self) -> str:
 		defaults = get_company_defaults(self.company)

@@ -5,11 +5,16 @@ import frappe
 from frappe.model.workflow import apply_workflow
 from frappe.tests.utils import FrappeTestCase
 
+from service_control.exceptions import CompensationValidationError
+from service_control.service_control.doctype.compensation.compensation import VOUCHER_DOCTYPES
 from service_control.service_control.returns import make_sales_return
+from service_control.setup.accounting_dimension import get_dimension_field
+from service_control.tests.compensation_fixtures import dispose, make_users
 from service_control.tests.utils import (
 	TEST_COMPANY,
 	TEST_IGNORE,
 	get_warehouse,
+	make_account,
 	make_complaint,
 	make_customer,
 	make_delivery_note,
@@ -28,6 +33,7 @@ QM = "qm5@example.com"
 QM2 = "qm5b@example.com"
 GM = "gm5@example.com"
 ACC = "acc5@example.com"
+ACC_USER = "accu5@example.com"  # Accounts User only
 
 
 def gl_rows(voucher_type: str, voucher_no: str, cancelled: int = 0) -> list[tuple]:
@@ -54,6 +60,7 @@ class TestCompensation(FrappeTestCase):
 			(QM2, ["Quality Manager"]),
 			(GM, ["General Manager"]),
 			(ACC, ["Accounts User", "Accounts Manager"]),
+			(ACC_USER, ["Accounts User"]),
 		):
 			make_user(user, roles)
 		self.customer = make_customer()
@@ -236,6 +243,18 @@ class TestCompensation(FrappeTestCase):
 		doc = self.step(doc, "Approve", GM)
 		self.assertEqual((doc.status, doc.gm_approved_by), ("Approved", GM))
 
+	def test_large_supplier_claim_goes_to_the_general_manager(self):
+		self.return_goods()
+		supplier = make_supplier()
+		self.assertEqual(self.claim(goods_amount=1500, freight_amount=0).approval_level, "Quality Manager")
+		frappe.set_user("Administrator")
+		frappe.db.set_value(
+			"Customer Complaint", self.complaint.name, {"responsibility": "Supplier", "supplier": supplier}
+		)
+		small = self.claim(goods_amount=900, freight_amount=0)  # within the supplier-claim limit 1000
+		large = self.claim(goods_amount=1500, freight_amount=0)
+		self.assertEqual((small.approval_level, large.approval_level), ("Quality Manager", "General Manager"))
+
 	def test_no_physical_return_always_goes_to_the_general_manager(self):
 		with self.assertRaises(frappe.ValidationError):
 			self.claim(goods_amount=50, freight_amount=0)  # no return, no reason
@@ -344,3 +363,206 @@ class TestCompensation(FrappeTestCase):
 		frappe.db.set_value("Customer Complaint", self.complaint.name, "status", "Cancelled")
 		with self.assertRaises(frappe.ValidationError):
 			self.claim(no_return_reason="Lost in transit")
+
+	# ----- audit follow-ups ------------------------------------------------------------------
+
+	def invoiced_complaint(self, **invoice_kwargs):
+		"""A complaint on an invoiced delivery (10 at 200), 2 returned: every settlement applies."""
+		si = make_sales_invoice(self.customer, self.item, qty=10, rate=200, **invoice_kwargs)
+		self.complaint = make_complaint(
+			item_code=self.item, sales_invoice=si.name, delivery_note=self.dn.name, affected_qty=2
+		)
+		self.return_goods(2)
+		return si
+
+	def test_credit_note_on_a_taxed_invoice_credits_exactly_the_approved_amount(self):
+		vat = make_account("_Test SC Output VAT", "Duties and Taxes", account_type="Tax")
+		cost_center = frappe.db.get_value("Company", TEST_COMPANY, "cost_center")
+		si = self.invoiced_complaint(
+			taxes=[
+				{
+					"charge_type": "On Net Total",
+					"account_head": vat,
+					"rate": 13,
+					"description": "VAT 13%",
+					"cost_center": cost_center,
+				},
+				{
+					"charge_type": "Actual",
+					"account_head": vat,
+					"tax_amount": 50,
+					"description": "Freight billed",
+					"cost_center": cost_center,
+				},
+			]
+		)
+		self.assertEqual(si.grand_total, 2310)  # 2000 + 13% VAT + 50 freight
+		income = si.items[0].income_account
+		# approved 339 incl. tax for 2 units: 300 net + 39 VAT; the invoice's fixed freight is not credited
+		doc = self.approve_and_settle(
+			self.claim(goods_amount=339, freight_amount=0, settlement_method="Credit Note", credit_qty=2)
+		)
+		cn = frappe.get_doc("Sales Invoice", doc.credit_note)
+		self.assertEqual((cn.is_return, cn.return_against, cn.grand_total), (1, si.name, -339))
+		self.assertEqual(
+			[(t.charge_type, t.included_in_print_rate, t.tax_amount) for t in cn.taxes],
+			[("On Net Total", 1, -39)],
+		)
+		self.assertEqual(
+			gl_rows("Sales Invoice", cn.name),
+			sorted(
+				[
+					(income, 300, 0, None, self.complaint.name),
+					(vat, 39, 0, None, self.complaint.name),
+					(self.debtors, 0, 339, self.customer, self.complaint.name),
+				]
+			),
+		)
+		self.assertEqual(doc.posted_amount, 339)  # what the register reconciles: equal to the approval
+		doc.cancel()
+		self.assertEqual(gl_rows("Sales Invoice", cn.name), [])
+
+	def test_every_method_posts_once_and_cancel_nets_the_gl_to_zero(self):
+		self.invoiced_complaint()
+		make_stock(self.item, qty=5, rate=100, warehouse=get_warehouse())
+		claims = {
+			"Journal Entry": {},
+			"Payment Entry": {},
+			"Credit Note": {"goods_amount": 300, "freight_amount": 0, "credit_qty": 2},
+			"Free Replacement": {"goods_amount": 100, "freight_amount": 0, "replacement_qty": 1},
+		}
+		for method, kwargs in claims.items():
+			with self.subTest(method=method):
+				doc = self.approve_and_settle(self.claim(settlement_method=method, **kwargs))
+				links = {f: doc.get(f) for f in VOUCHER_DOCTYPES if doc.get(f)}
+				self.assertTrue(links)
+				counts = {dt: frappe.db.count(dt, {"docstatus": 1}) for dt in VOUCHER_DOCTYPES.values()}
+				# a retried submit, even from a stale copy that has not seen the links, posts nothing
+				stale = frappe.get_doc("Compensation", doc.name)
+				for field in VOUCHER_DOCTYPES:
+					stale.set(field, None)
+				stale.on_submit()
+				doc.settle()
+				self.assertEqual(
+					{dt: frappe.db.count(dt, {"docstatus": 1}) for dt in VOUCHER_DOCTYPES.values()}, counts
+				)
+				self.assertEqual({f: frappe.db.get_value("Compensation", doc.name, f) for f in links}, links)
+				# cancel: the vouchers first, and every account of them nets to zero
+				self.step(doc, "Cancel", ACC)
+				frappe.set_user("Administrator")
+				self.assertEqual(frappe.db.get_value("Compensation", doc.name, "docstatus"), 2)
+				for field, name in links.items():
+					self.assertEqual(frappe.db.get_value(VOUCHER_DOCTYPES[field], name, "docstatus"), 2)
+				vouchers = tuple(links.values())
+				self.assertFalse(
+					frappe.db.exists("GL Entry", {"voucher_no": ("in", vouchers), "is_cancelled": 0})
+				)
+				nets = frappe.db.sql(
+					"""select account, sum(debit) - sum(credit) from `tabGL Entry`
+					where voucher_no in %s group by account""",
+					(vouchers,),
+				)
+				self.assertTrue(nets)
+				self.assertEqual({account: net for account, net in nets if net}, {})
+
+	def test_gl_dimension_carries_the_complaint(self):
+		"""Compensation, scrap loss and free replacement: read back by the dimension column alone."""
+		from service_control.setup.accounting_dimension import ensure_dimension, is_used, remove_dimension
+		from service_control.tests.compensation_fixtures import settle
+
+		field = get_dimension_field()
+		self.assertEqual(field, "customer_complaint")
+		ensure_dimension()  # a migrate again: still the one dimension
+		self.assertEqual(frappe.db.count("Accounting Dimension", {"document_type": "Customer Complaint"}), 1)
+		make_users()
+		ret = self.return_goods(2)
+		frappe.set_user("Administrator")
+		rd = dispose(ret, scrap=1, rework=0, restock=1)
+		make_stock(self.item, qty=5, rate=100, warehouse=get_warehouse())
+		je = settle(self.complaint, goods_amount=400)
+		fr = settle(self.complaint, "Free Replacement", goods_amount=100, replacement_qty=1)
+		rows = frappe.db.sql(
+			f"""select voucher_type, voucher_no, account, sum(debit) as debit from `tabGL Entry`
+			where `{field}` = %s and is_cancelled = 0 group by voucher_type, voucher_no, account""",
+			(self.complaint.name,),
+			as_dict=True,
+		)
+		debits = {(r.voucher_type, r.voucher_no, r.account): r.debit for r in rows}
+		scrap = rd.items[0].scrap_stock_entry
+		self.assertEqual(debits[("Stock Entry", scrap, self.defaults["scrap_loss_account"])], 100)
+		self.assertEqual(debits[("Journal Entry", je.journal_entry, self.expense)], 400)
+		self.assertGreater(debits[("Delivery Note", fr.replacement_delivery, self.expense)], 0)
+		# uninstall keeps a dimension the ledger uses
+		self.assertTrue(is_used())
+		remove_dimension()
+		self.assertEqual(get_dimension_field(), field)
+		# and no GL entry of those vouchers lacks the complaint
+		self.assertFalse(
+			frappe.db.sql(
+				f"""select name from `tabGL Entry` where voucher_no in %s and is_cancelled = 0
+				and ifnull(`{field}`, '') = ''""",
+				((scrap, je.journal_entry, fr.replacement_delivery),),
+			)
+		)
+
+	def test_roles_along_the_workflow(self):
+		from frappe.model.workflow import WorkflowPermissionError, WorkflowTransitionError
+
+		self.return_goods()
+		doc = self.claim()
+		self.step(doc, "Submit for Approval", CS)
+		doc = self.step(doc, "Approve", QM)  # within the limit: the quality manager alone
+		self.assertEqual(
+			(doc.status, doc.approval_level, doc.quality_approved_by), ("Approved", "Quality Manager", QM)
+		)
+		for user in (CS, QM, GM):  # only Accounts settles
+			with (
+				self.subTest(user=user),
+				self.assertRaises((WorkflowTransitionError, WorkflowPermissionError)),
+			):
+				self.step(doc, "Settle", user)
+		frappe.set_user(CS)
+		with self.assertRaises(frappe.PermissionError):  # not even around the workflow
+			frappe.get_doc("Compensation", doc.name).submit()
+		doc = self.step(doc, "Settle", ACC_USER)  # an Accounts User (not manager) settles
+		self.assertEqual((doc.docstatus, doc.status), (1, "Settled"))
+		self.assertTrue(frappe.db.get_value("Compensation", doc.name, "journal_entry"))
+		with self.assertRaises(
+			(WorkflowTransitionError, WorkflowPermissionError)
+		):  # cancel: Accounts Manager
+			self.step(doc, "Cancel", ACC_USER)
+
+	def test_specific_errors_for_amount_currency_and_own_approval(self):
+		self.return_goods()
+		with self.assertRaises(CompensationValidationError):  # above the delivery's 10,000
+			self.claim(goods_amount=10001)
+		with self.assertRaises(CompensationValidationError):  # not the company's currency (CNY)
+			self.claim(currency="USD")
+		with self.assertRaises(CompensationValidationError):
+			self.claim(goods_amount=0, freight_amount=0)
+		doc = self.claim(user=QM)
+		self.step(doc, "Submit for Approval", QM)
+		with self.assertRaises(CompensationValidationError):
+			self.step(doc, "Approve", QM)
+
+	def test_an_existing_workflow_named_like_ours_is_kept(self):
+		from service_control.setup.workflows import create_missing_workflows
+
+		name = "Compensation Approval"
+		frappe.db.savepoint("workflow_test")
+		try:
+			# an administrator's change to our workflow survives a migrate
+			frappe.db.set_value("Workflow", name, "send_email_alert", 1)
+			create_missing_workflows()
+			self.assertEqual(frappe.db.get_value("Workflow", name, "send_email_alert"), 1)
+			# a site's own workflow bearing the name (for another doctype) is neither replaced nor duplicated
+			frappe.db.delete("Workflow Document State", {"parent": name})
+			frappe.db.delete("Workflow Transition", {"parent": name})
+			frappe.db.set_value("Workflow", name, {"document_type": "Return Disposition", "is_active": 0})
+			create_missing_workflows()
+			self.assertEqual(frappe.db.get_value("Workflow", name, "document_type"), "Return Disposition")
+			self.assertFalse(frappe.db.exists("Workflow", {"document_type": "Compensation"}))
+		finally:
+			frappe.db.rollback(save_point="workflow_test")
+			frappe.clear_cache(doctype="Compensation")
+			frappe.clear_cache(doctype="Return Disposition")

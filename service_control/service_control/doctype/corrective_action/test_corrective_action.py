@@ -366,3 +366,234 @@ class TestCorrectiveAction(FrappeTestCase):
 		capa.status = "Implemented"
 		capa.save()
 		self.assertEqual(getdate(capa.effectiveness_checks[0].planned_date), add_days(getdate(), 40))
+
+
+class TestCorrectiveActionSources(FrappeTestCase):
+	"""The other sources end to end: Repair Request and ERPNext's Non Conformance, and a cancelled
+	source refused against a real cancelled document."""
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+
+	def test_repair_request_source_and_cancelled_repair_refused(self):
+		from service_control.service_control.doctype.repair_request.repair_request import (
+			make_corrective_action as make_from_repair,
+		)
+		from service_control.tests.repair_factories import make_repair_masters, make_repair_request
+
+		make_repair_masters()
+		request = make_repair_request(None)
+		request.company_responsible = 1
+		request.save()
+		capa = make_from_repair(request.name)
+		capa.insert()
+		advance_capa_to(capa, "Root Cause")
+		capa.reload()
+		self.assertEqual((capa.source_type, capa.source_name), ("Repair Request", request.name))
+		self.assertEqual((capa.status, capa.company), ("Root Cause", request.company))
+		self.assertIn("Does not power on", capa.problem_what)
+
+		request.reload()
+		request.change_status("Cancelled", "Registered twice")
+		count = frappe.db.count("Corrective Action")
+		with self.assertRaisesRegex(frappe.ValidationError, "is cancelled"):
+			make_corrective_action(source_type="Repair Request", source_name=request.name)
+		self.assertEqual(frappe.db.count("Corrective Action"), count)
+		# the CAPA opened before the cancellation keeps its source and goes on
+		capa.team = "Service, Quality"
+		capa.save()
+
+	def test_non_conformance_source_fills_the_procedure_and_cancelled_nc_refused(self):
+		procedure = "_Test SC Packing Procedure"
+		if not frappe.db.exists("Quality Procedure", procedure):
+			frappe.get_doc({"doctype": "Quality Procedure", "quality_procedure_name": procedure}).insert()
+		nc = frappe.get_doc(
+			{
+				"doctype": "Non Conformance",
+				"subject": "Foam thinner than drawing",
+				"procedure": procedure,
+				"status": "Open",
+			}
+		).insert()
+		capa = make_corrective_action(source_type="Non Conformance", source_name=nc.name)
+		self.assertEqual(capa.quality_procedure, procedure)
+		advance_capa_to(capa, "Actions Planned")
+		self.assertEqual(frappe.db.get_value("Corrective Action", capa.name, "status"), "Actions Planned")
+
+		nc.status = "Cancelled"
+		nc.save()
+		count = frappe.db.count("Corrective Action")
+		with self.assertRaisesRegex(frappe.ValidationError, "is cancelled"):
+			make_corrective_action(source_type="Non Conformance", source_name=nc.name)
+		# nor may an existing CAPA be pointed at it
+		other = make_corrective_action()
+		other.source_type, other.source_name = "Non Conformance", nc.name
+		with self.assertRaisesRegex(frappe.ValidationError, "is cancelled"):
+			other.save()
+		self.assertEqual(frappe.db.count("Corrective Action"), count + 1)
+		self.assertIsNone(frappe.db.get_value("Corrective Action", other.name, "source_name"))
+
+	def test_complaint_follows_the_capa_to_cancelled_and_then_allows_a_new_one(self):
+		make_user(QM_USER, ["Quality Manager"])
+		make_item()
+		complaint = make_complaint(
+			item_code="_Test SC Item",
+			responsibility="Company",
+			containment_actions=[{"action": "Hold stock", "action_type": "Emergency"}],
+		)
+		capa = make_from_complaint(complaint.name)
+		capa.insert()
+		capa.status, capa.cancel_reason = "Cancelled", "Duplicate of an audit finding"
+		capa.save()
+		self.assertEqual(
+			frappe.db.get_value(
+				"Customer Complaint", complaint.name, ["corrective_action", "corrective_action_status"]
+			),
+			(capa.name, "Cancelled"),
+		)
+		again = make_from_complaint(complaint.name)
+		again.insert()
+		self.assertEqual(
+			frappe.db.get_value(
+				"Customer Complaint", complaint.name, ["corrective_action", "corrective_action_status"]
+			),
+			(again.name, "Draft"),
+		)
+
+
+class TestCorrectiveActionPermissionsAndPrint(FrappeTestCase):
+	def setUp(self):
+		make_user(QM_USER, ["Quality Manager"])
+		make_user(TECH_USER, ["Service Technician"])
+		make_user(TECH2_USER, ["Service Technician"])
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+
+	def test_technician_sees_only_capas_they_take_part_in(self):
+		from service_control.service_control.report.overdue_capa_actions.overdue_capa_actions import (
+			execute as overdue_report,
+		)
+
+		late = add_days(getdate(), -2)
+		mine = advance_capa_to(
+			make_corrective_action(days_ago=20),
+			"Approved",
+			actions=[{"action": "Mine", "action_owner": TECH_USER, "due_date": late}],
+		)
+		theirs = advance_capa_to(
+			make_corrective_action(days_ago=20),
+			"Approved",
+			actions=[{"action": "Theirs", "action_owner": TECH2_USER, "due_date": late}],
+		)
+		verifying = make_corrective_action(verifier=TECH_USER)
+		frappe.set_user(TECH_USER)
+		visible = set(frappe.get_list("Corrective Action", pluck="name"))
+		self.assertTrue({mine.name, verifying.name} <= visible)
+		self.assertNotIn(theirs.name, visible)
+		self.assertTrue(frappe.has_permission("Corrective Action", "read", mine.name))
+		self.assertFalse(frappe.has_permission("Corrective Action", "read", theirs.name))
+		self.assertFalse(frappe.has_permission("Corrective Action", "write", theirs.name))
+		with self.assertRaises(frappe.PermissionError):
+			frappe.get_doc("Corrective Action", theirs.name).save()
+		_columns, rows, *_rest = overdue_report({})
+		self.assertEqual({r.corrective_action for r in rows}, {mine.name})
+
+		frappe.set_user(QM_USER)
+		visible = set(frappe.get_list("Corrective Action", pluck="name"))
+		self.assertTrue({mine.name, theirs.name, verifying.name} <= visible)
+		_columns, rows, *_rest = overdue_report({})
+		self.assertTrue({mine.name, theirs.name} <= {r.corrective_action for r in rows})
+
+	def test_8d_report_prints_d1_to_d8_in_chinese_and_english(self):
+		capa = make_corrective_action(
+			days_ago=60,
+			team="Li Lei (quality), Han Meimei (assembly)",
+			verifier=QM_USER,
+			root_cause_method="5 Whys",
+			why_chain=[{"why": "Why scratched?", "because": "Fixture edge <b>sharp</b>"}],
+			root_cause="Worn fixture",
+		)
+		advance_capa_to(
+			capa,
+			"Implemented",
+			actions=[{"action": "Replace the fixture", "due_date": add_days(getdate(), -30)}],
+		)
+		capa.append(
+			"actions",
+			{
+				"round": 1,
+				"action_type": "Preventive",
+				"action": "Add the fixture to the maintenance plan",
+				"action_owner": "Administrator",
+				"due_date": add_days(getdate(), -20),
+				"status": "Done",
+				"completed_on": add_days(getdate(), -20),
+			},
+		)
+		capa.effectiveness_checks[0].planned_date = getdate()
+		capa.effectiveness_checks[0].criteria = "No scratches in 200 units"
+		capa.status = "Effectiveness Check"
+		capa.save()
+		capa.effectiveness_checks[0].result = "Effective"
+		capa.conclusion = "Closed after 200 clean units"
+		capa.status = "Closed"
+		capa.save()
+
+		html = frappe.get_print("Corrective Action", capa.name, print_format="8D Report")
+		for step in ("D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8"):
+			self.assertIn(step, html)
+		for zh, en in (
+			("8D 纠正和预防措施报告", "8D Corrective and Preventive Action Report"),
+			("根本原因分析", "Root Cause Analysis"),
+			("预防再发生", "Prevent Recurrence"),
+			("结案与小组认可", "Closure and Team Recognition"),
+		):
+			self.assertIn(zh, html)
+			self.assertIn(en, html)
+		for text in (
+			capa.name,
+			"Li Lei (quality), Han Meimei (assembly)",
+			"Housings scratched in final assembly",
+			"Sort stock on hand",
+			"Why scratched?",
+			"Worn fixture",
+			"Replace the fixture",
+			"Add the fixture to the maintenance plan",
+			"No scratches in 200 units",
+			"Closed after 200 clean units",
+		):
+			self.assertIn(text, html)
+		# plain text is escaped, not rendered as markup
+		self.assertIn("Fixture edge &lt;b&gt;sharp&lt;/b&gt;", html)
+		self.assertIn("Closed", html)
+		self.assertIn("Effective", html)
+
+		frappe.local.lang = "zh"
+		try:
+			html = frappe.get_print("Corrective Action", capa.name, print_format="8D Report")
+		finally:
+			frappe.local.lang = "en"
+		self.assertIn("已结案", html)  # the status, translated
+		self.assertIn("有效", html)  # the effectiveness result
+		self.assertIn("Root Cause Analysis", html)  # the labels stay bilingual
+
+	def test_daily_job_is_scheduled(self):
+		method = "service_control.service_control.capa_sweep.run_daily"
+		self.assertIn(method, frappe.get_hooks("scheduler_events")["daily"])
+		self.assertEqual(frappe.db.get_value("Scheduled Job Type", {"method": method}, "frequency"), "Daily")
+
+	def test_workflow_by_role_and_the_core_gate_behind_it(self):
+		from frappe.model.workflow import WorkflowTransitionError, apply_workflow
+
+		self.assertTrue(frappe.db.get_value("Workflow", {"document_type": "Corrective Action"}, "is_active"))
+		make_user(CS_USER, ["Customer Service User"])
+		capa = advance_capa_to(make_corrective_action(days_ago=10), "Actions Planned")
+		frappe.set_user(CS_USER)
+		with self.assertRaises(WorkflowTransitionError):
+			apply_workflow(frappe.get_doc("Corrective Action", capa.name), "Approve")
+		frappe.set_user(QM_USER)
+		doc = apply_workflow(frappe.get_doc("Corrective Action", capa.name), "Approve")
+		self.assertEqual((doc.status, doc.approver), ("Approved", QM_USER))

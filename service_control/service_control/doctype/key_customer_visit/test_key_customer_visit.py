@@ -101,7 +101,7 @@ class TestKeyCustomerVisit(FrappeTestCase):
 			for v in frappe.get_all(
 				"Key Customer Visit",
 				filters={"status": "Planned", "visit_date": ("between", (f"{year}-01-01", f"{year}-12-31"))},
-				fields=["customer", "visit_date", "company"],
+				fields=["name", "customer", "visit_date", "company"],
 			)
 		}
 		self.assertIn(KEY, planned)
@@ -110,6 +110,17 @@ class TestKeyCustomerVisit(FrappeTestCase):
 		self.assertNotIn(disabled, planned)
 		self.assertEqual(planned[KEY_2].visit_date, getdate(f"{year}-01-01"))
 		self.assertEqual(planned[KEY].company, TEST_COMPANY)
+		# each planned visit carries its reminder; the overdue reminder adds nothing on top
+		todo = frappe.get_all(
+			"ToDo",
+			filters={"reference_type": "Key Customer Visit", "reference_name": planned[KEY_2].name},
+			fields=["status", "date", "description"],
+		)
+		self.assertEqual(len(todo), 1)
+		self.assertEqual((todo[0].status, todo[0].date), ("Open", planned[KEY_2].visit_date))
+		self.assertIn("annual visit plan", todo[0].description)
+		remind_key_customer_visits()
+		self.assertEqual(len(visits(KEY_2, "Planned")), 1)
 		# running it again plans nothing twice
 		self.assertEqual(plan_key_customer_visits(year, TEST_COMPANY), 0)
 		# a past year is refused, nothing saved

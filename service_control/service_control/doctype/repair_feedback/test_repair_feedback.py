@@ -202,6 +202,7 @@ class TestRepairFeedback(FrappeTestCase):
 			settings.repair_satisfied_rating = 6
 			with self.assertRaisesRegex(frappe.ValidationError, "between 1 and 5 stars"):
 				settings.save()
+			settings = frappe.get_doc("Service Control Settings")
 			settings.repair_satisfied_rating = 0  # empty: the default of 4 stars
 			settings.save()
 			self.assertEqual(

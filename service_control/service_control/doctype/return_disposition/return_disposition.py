@@ -52,7 +52,15 @@ class ReturnDisposition(Document):
 		with domain_errors(title=_("Invalid disposition")):
 			lines = self._lines()
 			rules.validate_lines(lines, self._targets())
-			rules.check_against_return(lines, self._open_return_qty())
+			rules.check_against_return(
+				lines, open_quantities(self.return_doctype, self.sales_return, self.name)
+			)
+			for row in self.items:
+				if row.quality_inspection:
+					inspection = frappe.db.get_value(
+						"Quality Inspection", row.quality_inspection, ["item_code", "docstatus"]
+					) or (None, None)
+					rules.check_quality_inspection(row.idx, row.item_code, *inspection)
 
 	def before_submit(self):
 		with domain_errors(title=_("Not approved")):
@@ -218,35 +226,36 @@ class ReturnDisposition(Document):
 				title=_("Invalid disposition"),
 			)
 
-	def _open_return_qty(self) -> dict[str, float]:
-		"""Per item: what the return brought back minus other submitted dispositions of it."""
-		item_table = frappe.qb.DocType(f"{self.return_doctype} Item")
-		fn = frappe.query_builder.functions
-		open_qty = {
-			item: -flt(qty)
-			for item, qty in frappe.qb.from_(item_table)
-			.select(item_table.item_code, fn.Sum(item_table.stock_qty))
-			.where((item_table.parent == self.sales_return) & (item_table.parenttype == self.return_doctype))
-			.groupby(item_table.item_code)
-			.run()
-		}
-		rd, rdi = frappe.qb.DocType("Return Disposition"), frappe.qb.DocType("Return Disposition Item")
-		for item, qty in (
-			frappe.qb.from_(rdi)
-			.join(rd)
-			.on(rd.name == rdi.parent)
-			.select(rdi.item_code, fn.Sum(rdi.returned_qty))
-			.where(
-				(rd.sales_return == self.sales_return)
-				& (rd.return_doctype == self.return_doctype)
-				& (rd.docstatus == 1)
-				& (rd.name != self.name)
-			)
-			.groupby(rdi.item_code)
-			.run()
-		):
-			open_qty[item] = open_qty.get(item, 0) - flt(qty)
-		return open_qty
+
+def open_quantities(
+	return_doctype: str, sales_return: str, exclude: str | None = None
+) -> dict[tuple[str, str], float]:
+	"""Per (item, warehouse): what the return brought back, net of the other submitted dispositions
+	of it, plus what they sent to rework (waiting to be inspected again)."""
+	item_table = frappe.qb.DocType(f"{return_doctype} Item")
+	returned = (
+		frappe.qb.from_(item_table)
+		.select(item_table.item_code, item_table.warehouse, item_table.stock_qty)
+		.where((item_table.parent == sales_return) & (item_table.parenttype == return_doctype))
+		.run()
+	)
+	rd, rdi = frappe.qb.DocType("Return Disposition"), frappe.qb.DocType("Return Disposition Item")
+	earlier = [
+		rules.DispositionLine(idx, item_code, flt(qty), warehouse, rework_qty=flt(rework))
+		for idx, item_code, qty, warehouse, rework in frappe.qb.from_(rdi)
+		.join(rd)
+		.on(rd.name == rdi.parent)
+		.select(rdi.idx, rdi.item_code, rdi.returned_qty, rdi.warehouse, rdi.rework_qty)
+		.where(
+			(rd.sales_return == sales_return)
+			& (rd.return_doctype == return_doctype)
+			& (rd.docstatus == 1)
+			& (rd.name != (exclude or ""))
+		)
+		.run()
+	]
+	company = frappe.db.get_value(return_doctype, sales_return, "company")
+	return rules.open_quantities(returned, earlier, get_company_defaults(company).get("rework_warehouse"))
 
 
 @frappe.whitelist()

@@ -4,6 +4,7 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
+from service_control.exceptions import DispositionValidationError
 from service_control.service_control.doctype.return_disposition.return_disposition import approve
 from service_control.service_control.returns import make_return_disposition, make_sales_return
 from service_control.tests.utils import (
@@ -15,6 +16,8 @@ from service_control.tests.utils import (
 	make_delivery_note,
 	make_item,
 	make_price_list,
+	make_sales_invoice,
+	make_stock,
 	make_user,
 	set_service_company_defaults,
 )
@@ -66,7 +69,7 @@ class TestReturnDisposition(FrappeTestCase):
 		ret.submit()
 		return ret
 
-	def make_disposition(self, ret, scrap=1, rework=1, restock=1, user=WH, **kwargs):
+	def make_disposition(self, ret, scrap=1, rework=1, restock=1, user=WH, items_qi=None, **kwargs):
 		frappe.set_user(user)
 		doc = make_return_disposition("Delivery Note", ret.name)
 		for row in doc.items:
@@ -76,6 +79,7 @@ class TestReturnDisposition(FrappeTestCase):
 					"rework_qty": rework,
 					"restock_qty": restock,
 					"inspection_result": "Nonconforming",
+					"quality_inspection": items_qi,
 				}
 			)
 		doc.update(kwargs)
@@ -106,7 +110,7 @@ class TestReturnDisposition(FrappeTestCase):
 		self.assertEqual(sle(ret.name), [(self.pending, 3)])
 
 	def test_return_capped_at_delivered_not_returned(self):
-		with self.assertRaises(frappe.ValidationError):
+		with self.assertRaises(DispositionValidationError):
 			make_sales_return(self.complaint.name, 11)
 		self.make_return(8)
 		self.assertEqual([r.qty for r in make_sales_return(self.complaint.name, 2).items], [-2])
@@ -226,14 +230,109 @@ class TestReturnDisposition(FrappeTestCase):
 	def test_bad_splits_refused(self):
 		ret = self.make_return()
 		count = frappe.db.count("Return Disposition")
-		with self.assertRaises(frappe.ValidationError):  # 1 + 1 + 2 != 3
+		with self.assertRaises(DispositionValidationError):  # 1 + 1 + 2 != 3
 			self.make_disposition(ret, restock=2)
-		with self.assertRaises(frappe.ValidationError):  # more than the return brought back
+		with self.assertRaises(DispositionValidationError):  # more than the return brought back
 			doc = make_return_disposition("Delivery Note", ret.name)
 			doc.items[0].update({"returned_qty": 4, "restock_qty": 4, "inspection_result": "Conforming"})
 			doc.insert()
 		frappe.set_user("Administrator")
 		set_service_company_defaults(scrap_loss_account=None)
-		with self.assertRaises(frappe.ValidationError):  # scrap without a loss account
+		with self.assertRaises(DispositionValidationError):  # scrap without a loss account
 			self.make_disposition(ret)
 		self.assertEqual(frappe.db.count("Return Disposition"), count)
+
+	# ----- audit follow-ups ------------------------------------------------------------------
+
+	def test_reworked_goods_are_inspected_again_and_restocked(self):
+		rework_wh = self.defaults["rework_warehouse"]
+		ret = self.make_return()
+		self.approve_and_submit(self.make_disposition(ret, scrap=1, rework=2, restock=0))
+		self.assertEqual(stock_qty(self.item, rework_wh), 2)
+		# the return offers what waits for a decision: the 2 reworked units, in the rework warehouse
+		frappe.set_user(WH)
+		again = make_return_disposition("Delivery Note", ret.name)
+		self.assertEqual(
+			[(r.item_code, r.returned_qty, r.warehouse) for r in again.items], [(self.item, 2, rework_wh)]
+		)
+		again.items[0].update({"restock_qty": 2, "inspection_result": "Conforming"})
+		again.insert()
+		again = self.approve_and_submit(again)
+		entry = again.items[0].restock_stock_entry
+		self.assertEqual(sle(entry), sorted([(rework_wh, -2), (get_warehouse(), 2)]))
+		self.assertEqual(stock_qty(self.item, rework_wh), 0)
+		frappe.set_user(WH)
+		with self.assertRaises(frappe.ValidationError):  # nothing waits any more
+			make_return_disposition("Delivery Note", ret.name)
+		doc = frappe.new_doc("Return Disposition")  # nor can more be disposed of from rework
+		doc.update(
+			{
+				k: again.get(k)
+				for k in ("customer_complaint", "company", "customer", "return_doctype", "sales_return")
+			}
+		)
+		doc.append(
+			"items",
+			{
+				"item_code": self.item,
+				"returned_qty": 1,
+				"warehouse": rework_wh,
+				"restock_qty": 1,
+				"inspection_result": "Conforming",
+			},
+		)
+		with self.assertRaises(DispositionValidationError):
+			doc.insert()
+
+	def test_quality_inspection_must_be_a_submitted_one_of_the_item(self):
+		frappe.db.set_single_value(
+			"Stock Settings", "allow_to_make_quality_inspection_after_purchase_or_delivery", 1
+		)
+		ret = self.make_return()
+
+		def inspection(item_code, submit=True):
+			qi = frappe.get_doc(
+				{
+					"doctype": "Quality Inspection",
+					"inspection_type": "Incoming",
+					"reference_type": "Delivery Note",
+					"reference_name": ret.name,
+					"item_code": item_code,
+					"sample_size": 1,
+					"inspected_by": "Administrator",
+					"status": "Rejected",
+				}
+			).insert(ignore_permissions=True)
+			if submit:
+				qi.submit()
+			return qi.name
+
+		other = make_item("_Test SC Return Other Item")
+		for name in (inspection(self.item, submit=False), inspection(other)):
+			with self.subTest(inspection=name), self.assertRaises(DispositionValidationError):
+				self.make_disposition(ret, items_qi=name)
+		doc = self.make_disposition(ret, items_qi=inspection(self.item))
+		self.assertTrue(doc.items[0].quality_inspection)
+
+	def test_return_against_an_invoice_that_moved_the_goods(self):
+		make_stock(self.item, qty=5)
+		si = make_sales_invoice(
+			self.customer,
+			self.item,
+			update_stock=1,
+			items=[{"item_code": self.item, "qty": 5, "rate": 200, "warehouse": get_warehouse()}],
+		)
+		complaint = make_complaint(item_code=self.item, sales_invoice=si.name, affected_qty=2)
+		ret = make_sales_return(complaint.name)
+		self.assertEqual((ret.doctype, ret.is_return, ret.return_against), ("Sales Invoice", 1, si.name))
+		ret.insert()
+		ret.submit()
+		self.assertEqual(sle(ret.name), [(self.pending, 2)])
+		frappe.set_user(WH)
+		doc = make_return_disposition("Sales Invoice", ret.name)
+		self.assertEqual([(r.returned_qty, r.warehouse) for r in doc.items], [(2, self.pending)])
+		# an invoice that did not move the goods: return them against the Delivery Note
+		frappe.set_user("Administrator")
+		billed = make_sales_invoice(self.customer, self.item, qty=1)
+		with self.assertRaises(frappe.ValidationError):
+			make_sales_return(make_complaint(item_code=self.item, sales_invoice=billed.name).name)

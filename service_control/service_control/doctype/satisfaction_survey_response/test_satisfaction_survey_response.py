@@ -151,6 +151,23 @@ class TestSatisfactionSurveyResponse(FrappeTestCase):
 		self.assertIn(CUSTOMER_A, customers)
 		self.assertNotIn(CUSTOMER_B, customers)
 
+	def test_customer_group_plan_selects_the_group_and_its_sub_groups(self):
+		from service_control.tests.utils import SURVEY_GROUP
+
+		parent = frappe.db.get_value("Customer Group", SURVEY_GROUP, "parent_customer_group")
+		plan = make_survey_plan(None, selection="Customer Group", customer_group=parent)
+		outside = make_survey_customer("_Test SC Survey Customer Outside")
+		frappe.db.set_value("Customer", outside, "customer_group", parent)
+		frappe.db.set_value("Customer", CUSTOMER_B, "disabled", 1)
+		survey.dispatch()
+		customers = {r.customer for r in requests_of(plan.name)}
+		# the parent group takes in the survey group below it; disabled customers are left out
+		self.assertTrue({CUSTOMER_A, CUSTOMER_NO_MAIL, outside} <= customers)
+		self.assertNotIn(CUSTOMER_B, customers)
+		plan = make_survey_plan(None, selection="Customer Group", customer_group=SURVEY_GROUP)
+		survey.dispatch()
+		self.assertEqual({r.customer for r in requests_of(plan.name)}, {CUSTOMER_A, CUSTOMER_NO_MAIL})
+
 	def test_expired_links_are_marked(self):
 		doc = self.request()
 		give_link(doc.name, add_days(getdate(), -1))

@@ -44,3 +44,31 @@ class TestServiceEscalationLog(FrappeTestCase):
 		doc = make_complaint(received_on=now_datetime() - timedelta(hours=2))
 		run_sweep()
 		self.assertFalse(frappe.db.exists("Service Escalation Log", {"reference_name": doc.name, "level": 2}))
+
+	def test_rows_left_sending_by_a_dead_worker_are_sent_again(self):
+		from service_control.service_control.sla import notify_pending
+
+		doc = make_complaint(received_on=now_datetime() - timedelta(hours=50), urgency="Urgent")
+		level = EscalationLevel(2, "Breached", 0, role="Quality Manager")
+		(rule,) = sweep_rules([level], now_datetime())
+		_log_escalations(rule, "Customer Complaint", CLOCK_PARENTS["Customer Complaint"], now_datetime())
+		log = frappe.get_all("Service Escalation Log", filters={"reference_name": doc.name}, pluck="name")[0]
+		# claimed by a worker that died: a fresh claim is left alone, an hour-old one is taken again
+		frappe.db.set_value(
+			"Service Escalation Log",
+			log,
+			{"status": "Sending", "claim": "dead-worker"},
+			update_modified=False,
+		)
+		frappe.db.sql(
+			"update `tabService Escalation Log` set modified = %s where name = %s",
+			(now_datetime() - timedelta(minutes=10), log),
+		)
+		notify_pending()
+		self.assertEqual(frappe.db.get_value("Service Escalation Log", log, "status"), "Sending")
+		frappe.db.sql(
+			"update `tabService Escalation Log` set modified = %s where name = %s",
+			(now_datetime() - timedelta(hours=2), log),
+		)
+		notify_pending()
+		self.assertEqual(frappe.db.get_value("Service Escalation Log", log, "status"), "Sent")

@@ -5,12 +5,18 @@
 
 For each compensation the GL amount is what its cost voucher (the journal, the credit note or the
 replacement delivery) debited to accounts other than the customer's; a row whose GL amount
-differs from the approved total is flagged, and so is the report's total."""
+differs from the approved total is flagged, and so is the report's total. The ledger is also
+read the other way round: anything posted to the compensation expense account with a complaint's
+accounting dimension by a voucher no compensation made (a manual journal, say) is shown as
+"Unmatched GL" on the complaint's first row and flagged too."""
 
 import frappe
 from frappe import _
 from frappe.query_builder.functions import IfNull, Sum
 from frappe.utils import flt
+
+from service_control.setup.accounting_dimension import get_dimension_field
+from service_control.utils import get_company_defaults
 
 BREAKDOWN = (
 	("goods_amount", "Goods"),
@@ -32,11 +38,17 @@ def execute(filters: dict | None = None):
 	filters = frappe._dict(filters or {})
 	data = get_data(filters)
 	differences = [row for row in data if row.difference]
-	message = (
-		_("{0} compensation(s) differ from the General Ledger.").format(len(differences))
-		if differences
-		else None
-	)
+	unmatched = [row for row in data if row.unmatched_gl]
+	messages = []
+	if differences:
+		messages.append(_("{0} compensation(s) differ from the General Ledger.").format(len(differences)))
+	if unmatched:
+		messages.append(
+			_(
+				"{0} complaint(s) have compensation expense in the General Ledger that no compensation posted."
+			).format(len(unmatched))
+		)
+	message = " ".join(messages) or None
 	return get_columns(), data, message, None, get_summary(data)
 
 
@@ -85,6 +97,7 @@ def get_columns() -> list[dict]:
 		},
 		{"label": _("GL Amount"), "fieldname": "gl_amount", "fieldtype": "Currency", "width": 110},
 		{"label": _("Difference"), "fieldname": "difference", "fieldtype": "Currency", "width": 100},
+		{"label": _("Unmatched GL"), "fieldname": "unmatched_gl", "fieldtype": "Currency", "width": 110},
 	]
 
 
@@ -99,6 +112,7 @@ def get_data(filters) -> list[dict]:
 			comp.customer,
 			comp.settlement_method,
 			*[comp[field] for field, _label in BREAKDOWN],
+			comp.company,
 			comp.total_amount,
 			comp.journal_entry,
 			comp.credit_note,
@@ -123,7 +137,68 @@ def get_data(filters) -> list[dict]:
 	for row in rows:
 		row.gl_amount = gl.get((row.voucher_type, row.voucher_no), 0.0)
 		row.difference = flt(row.total_amount - row.gl_amount, 2)
+	unmatched = unmatched_gl(rows)
+	seen = set()
+	for row in rows:
+		key = (row.company, row.customer_complaint)
+		row.unmatched_gl = 0.0 if key in seen else flt(unmatched.get(key), 2)
+		seen.add(key)
 	return rows
+
+
+def unmatched_gl(rows: list[dict]) -> dict[tuple[str, str], float]:
+	"""Per (company, complaint): the net of GL entries on the company's compensation expense account
+	carrying the complaint's dimension, made by vouchers that no submitted compensation (or return
+	disposition) of the complaint links."""
+	field = get_dimension_field()
+	complaints = {row.customer_complaint for row in rows}
+	accounts = {
+		account
+		for company in {row.company for row in rows}
+		if (account := get_company_defaults(company).get("compensation_expense_account"))
+	}
+	if not field or not complaints or not accounts:
+		return {}
+	comp = frappe.qb.DocType("Compensation")
+	linked = set()
+	for voucher_row in (
+		frappe.qb.from_(comp)
+		.select(
+			comp.journal_entry,
+			comp.payment_entry,
+			comp.credit_note,
+			comp.replacement_delivery,
+			comp.supplier_recovery,
+		)
+		.where(comp.docstatus == 1)
+		.where(comp.customer_complaint.isin(list(complaints)))
+		.run()
+	):
+		linked.update(v for v in voucher_row if v)
+	# a scrap loss booked to the same account (if a company uses one account for both) is no stray
+	rd, rdi = frappe.qb.DocType("Return Disposition"), frappe.qb.DocType("Return Disposition Item")
+	for voucher_row in (
+		frappe.qb.from_(rdi)
+		.join(rd)
+		.on(rd.name == rdi.parent)
+		.select(rdi.scrap_stock_entry, rdi.rework_stock_entry, rdi.restock_stock_entry)
+		.where(rd.docstatus == 1)
+		.where(rd.customer_complaint.isin(list(complaints)))
+		.run()
+	):
+		linked.update(v for v in voucher_row if v)
+	gle = frappe.qb.DocType("GL Entry")
+	query = (
+		frappe.qb.from_(gle)
+		.select(gle.company, gle[field], Sum(gle.debit - gle.credit))
+		.where(gle.is_cancelled == 0)
+		.where(gle[field].isin(list(complaints)))
+		.where(gle.account.isin(list(accounts)))
+		.groupby(gle.company, gle[field])
+	)
+	if linked:
+		query = query.where(gle.voucher_no.notin(list(linked)))
+	return {(company, complaint): flt(amount) for company, complaint, amount in query.run()}
 
 
 def gl_amounts(vouchers: list[tuple[str, str]]) -> dict[tuple[str, str], float]:
@@ -147,6 +222,7 @@ def get_summary(data: list[dict]) -> list[dict]:
 	total = flt(sum(row.total_amount for row in data), 2)
 	gl_total = flt(sum(row.gl_amount for row in data), 2)
 	difference = flt(total - gl_total, 2)
+	unmatched = flt(sum(row.unmatched_gl or 0 for row in data), 2)
 	return [
 		{"label": _("Compensations"), "value": len(data), "datatype": "Int"},
 		{"label": _("Approved Total"), "value": total, "datatype": "Currency"},
@@ -156,5 +232,11 @@ def get_summary(data: list[dict]) -> list[dict]:
 			"value": difference,
 			"datatype": "Currency",
 			"indicator": "Red" if difference else "Green",
+		},
+		{
+			"label": _("Unmatched GL"),
+			"value": unmatched,
+			"datatype": "Currency",
+			"indicator": "Red" if unmatched else "Green",
 		},
 	]

@@ -5,10 +5,15 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from service_control.service_control.report.compensation_register.compensation_register import execute
+from service_control.setup.accounting_dimension import get_dimension_field
 from service_control.tests.compensation_fixtures import returned_complaint, settle
-from service_control.tests.utils import TEST_COMPANY, TEST_IGNORE
+from service_control.tests.utils import TEST_COMPANY, TEST_IGNORE, set_service_company_defaults
 
 test_ignore = TEST_IGNORE
+
+
+def summary_value(summary: list[dict], label: str):
+	return next(s["value"] for s in summary if s["label"] == label)
 
 
 class TestCompensationRegister(FrappeTestCase):
@@ -32,7 +37,8 @@ class TestCompensationRegister(FrappeTestCase):
 		)
 		self.assertEqual((row.voucher_type, row.voucher_no), ("Journal Entry", comp.journal_entry))
 		self.assertIsNone(message)
-		self.assertEqual(summary[-1]["value"], 0)
+		self.assertEqual(summary_value(summary, "Difference"), 0)
+		self.assertEqual(row.unmatched_gl, 0)
 
 		# a difference between the approved total and the ledger is flagged
 		frappe.db.set_value("Compensation", comp.name, "total_amount", 320)
@@ -41,10 +47,51 @@ class TestCompensationRegister(FrappeTestCase):
 		)
 		self.assertEqual(data[0].difference, 20)
 		self.assertIn("1", message)
-		self.assertEqual(summary[-1]["value"], 20)
+		self.assertEqual(summary_value(summary, "Difference"), 20)
 
 		# a cancelled compensation leaves the register
 		frappe.db.set_value("Compensation", comp.name, "total_amount", 300)
 		frappe.get_doc("Compensation", comp.name).cancel()
 		_columns, data, *_rest = execute({"company": TEST_COMPANY, "customer_complaint": complaint.name})
 		self.assertEqual(data, [])
+
+	def test_manual_posting_against_the_complaint_is_flagged(self):
+		"""A journal entry on the compensation expense account carrying the complaint's dimension that
+		no compensation made shows as unmatched GL, row and total flagged."""
+		complaint, _ret = returned_complaint("_Test SC Register Item")
+		settle(complaint, goods_amount=300)
+		defaults = set_service_company_defaults()
+		field = get_dimension_field()
+		je = frappe.get_doc(
+			{
+				"doctype": "Journal Entry",
+				"company": TEST_COMPANY,
+				"posting_date": frappe.utils.today(),
+				"accounts": [
+					{
+						"account": defaults["compensation_expense_account"],
+						"debit_in_account_currency": 45,
+						"cost_center": frappe.db.get_value("Company", TEST_COMPANY, "cost_center"),
+						field: complaint.name,
+					},
+					{
+						"account": frappe.db.get_value("Company", TEST_COMPANY, "default_cash_account"),
+						"credit_in_account_currency": 45,
+					},
+				],
+			}
+		)
+		je.insert()
+		je.submit()
+		_columns, data, message, _chart, summary = execute(
+			{"company": TEST_COMPANY, "customer_complaint": complaint.name}
+		)
+		self.assertEqual((data[0].difference, data[0].unmatched_gl), (0, 45))
+		self.assertIn("no compensation posted", message)
+		self.assertEqual(summary_value(summary, "Unmatched GL"), 45)
+		je.cancel()
+		_columns, data, message, _chart, summary = execute(
+			{"company": TEST_COMPANY, "customer_complaint": complaint.name}
+		)
+		self.assertEqual(data[0].unmatched_gl, 0)
+		self.assertIsNone(message)

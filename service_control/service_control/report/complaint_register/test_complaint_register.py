@@ -31,3 +31,35 @@ class TestComplaintRegister(FrappeTestCase):
 		self.assertIn(other.name, names)
 		_columns, data, *_rest = execute({"company": TEST_COMPANY, "category": "Delivery"})
 		self.assertNotIn(other.name, [row.name for row in data])
+
+	def test_item_status_and_date_filters(self):
+		from datetime import timedelta
+
+		from frappe.utils import now_datetime
+
+		from service_control.tests.utils import make_item
+
+		make_item()
+		make_item("_Test SC Item 2")
+		now = now_datetime()
+		old = make_complaint(item_code="_Test SC Item", received_on=now - timedelta(days=40))
+		new = make_complaint(item_code="_Test SC Item 2", received_on=now - timedelta(hours=1))
+		cancelled = make_complaint(item_code="_Test SC Item 2", received_on=now - timedelta(hours=2))
+		cancelled.status, cancelled.cancel_reason = "Cancelled", "Registered twice"
+		cancelled.save()
+
+		def names(**filters):
+			return {row.name for row in execute({"company": TEST_COMPANY, **filters})[1]}
+
+		by_item = names(item_code="_Test SC Item 2")
+		self.assertEqual({new.name, cancelled.name} & by_item, {new.name, cancelled.name})
+		self.assertNotIn(old.name, by_item)
+		by_status = names(status="Cancelled")
+		self.assertIn(cancelled.name, by_status)
+		self.assertNotIn(new.name, by_status)
+		recent = names(from_date=(now - timedelta(days=7)).date(), to_date=now.date())
+		self.assertIn(new.name, recent)
+		self.assertNotIn(old.name, recent)
+		older = names(to_date=(now - timedelta(days=30)).date())
+		self.assertIn(old.name, older)
+		self.assertNotIn(new.name, older)

@@ -83,6 +83,9 @@ def get_data(filters) -> list[dict]:
 		query = query.where(item.department == filters.department)
 	if filters.get("action_owner"):
 		query = query.where(item.action_owner == filters.action_owner)
+	if not rules.sees_every_capa(frappe.get_roles()):
+		# a Service Technician sees only the overdue actions they own
+		query = query.where(item.action_owner == frappe.session.user)
 	rows = query.run(as_dict=True)
 	for row in rows:
 		row.days_overdue = date_diff(as_on, row.due_date)

@@ -112,6 +112,31 @@ class TestSatisfactionAnalysis(FrappeTestCase):
 		self.assertEqual(self.run_report(include_cases=0)[1][0]["index"], 60)
 		self.assertEqual(self.run_report(plan=self.plan.name)[1][0]["index"], 60)
 
+	def test_repair_feedback_ratings_feed_the_index(self):
+		"""A completed repair's star ratings (quality 5, attitude 3 stars -> 80) count as a case rating."""
+		from service_control.tests.repair_factories import (
+			TECH,
+			delivered_unit,
+			make_feedback,
+			make_repair_masters,
+			make_repair_request,
+		)
+
+		# assigning the technician notifies by e-mail, sent at once in tests; with the outgoing account
+		# of setUp, Email Queue.send() would commit the test's transaction
+		frappe.flags.mute_emails = True
+		try:
+			make_repair_masters()
+			serial, dn, _si = delivered_unit(days_ago=3, customer=A)
+			request = make_repair_request(serial, customer=A, technician=TECH, delivery_note=dn.name)
+			make_feedback(request, submit=True, quality_rating=1, attitude_rating=0.6, verifier_name="Mr Li")
+		finally:
+			frappe.flags.mute_emails = False
+		row = self.run_report()[1][0]
+		self.assertEqual((row["responses"], row["cases"], row["requests"]), (3, 1, 3))
+		self.assertEqual(row["index"], round((77.5 + 42.5 + 80) / 3, 2))
+		self.assertEqual(self.run_report(include_cases=0)[1][0]["index"], 60)
+
 	def test_index_by_customer_group_and_quarter(self):
 		data = self.run_report(group_by="Customer Group")[1]
 		self.assertEqual([(r["group"], r["index"], r["requests"]) for r in data], [(SURVEY_GROUP, 60, 3)])
