@@ -45,7 +45,9 @@ scheduler_events = {
 	# remind key-customer visits (enqueues itself on the long queue).
 	"daily": [
 		"service_control.service_control.survey.daily",
-		# CAPA: action reminders, overdue escalation once, effectiveness checks that fall due.
+	],
+	# CAPA: action reminders, overdue escalation once, effectiveness checks that fall due.
+	"daily_long": [
 		"service_control.service_control.capa_sweep.run_daily",
 	],
 }

@@ -22,7 +22,7 @@ from frappe import _
 from frappe.utils import add_days, getdate, now_datetime
 
 from service_control.core import capa as rules
-from service_control.service_control.sla import get_enabled_users_with_role
+from service_control.notifications import get_enabled_users_with_role, real_users, rowcount, send_pending
 from service_control.utils import get_settings
 
 REMINDER = "Reminder"
@@ -31,7 +31,7 @@ EFFECTIVENESS_DUE = "Effectiveness Due"
 
 
 def run_daily(today: date | None = None) -> dict:
-	"""Scheduler entry point (hooks: scheduler_events["daily"])."""
+	"""Scheduler entry point (hooks: scheduler_events["daily_long"])."""
 	today = getdate(today)
 	days = get_settings().capa_reminder_days or 0
 	start, end = rules.reminder_window(today, days)
@@ -42,10 +42,6 @@ def run_daily(today: date | None = None) -> dict:
 	}
 	stats["notified"] = notify_pending()
 	return stats
-
-
-def _rowcount() -> int:
-	return frappe.db._cursor.rowcount if frappe.db._cursor else 0
 
 
 def _log_actions(event: str, due_condition: str, start: date, end: date) -> int:
@@ -78,7 +74,7 @@ def _log_actions(event: str, due_condition: str, start: date, end: date) -> int:
 			"end": end,
 		},
 	)
-	return _rowcount()
+	return rowcount()
 
 
 def _log_checks(today: date) -> int:
@@ -104,50 +100,19 @@ def _log_checks(today: date) -> int:
 			"today": today,
 		},
 	)
-	return _rowcount()
+	return rowcount()
 
 
 def notify_pending(limit: int = 500) -> int:
 	"""Notify the log rows this run claims; each is sent once, failures logged and kept."""
-	claim = frappe.generate_hash(length=12)
-	frappe.db.sql(
-		"""update `tabCorrective Action Log` set status = 'Sending', claim = %s
-		where status = 'Pending' limit %s""",
-		(claim, limit),
-	)
-	rows = frappe.get_all(
+	return send_pending(
 		"Corrective Action Log",
-		filters={"claim": claim, "status": "Sending"},
-		fields=["name", "corrective_action", "event", "row_name", "due_date"],
+		["corrective_action", "event", "row_name", "due_date"],
+		lambda row: _SENDERS[row.event](row),
+		error_title=_("CAPA notification failed"),
+		reference=lambda row: ("Corrective Action", row.corrective_action),
+		limit=limit,
 	)
-	sent = 0
-	for row in rows:
-		frappe.db.savepoint("sc_capa_notify")
-		try:
-			recipients = _SENDERS[row.event](row)
-			frappe.db.set_value(
-				"Corrective Action Log",
-				row.name,
-				{"status": "Sent", "recipients": "\n".join(recipients), "notified_on": now_datetime()},
-				update_modified=False,
-			)
-			sent += 1
-		except Exception:
-			frappe.db.rollback(save_point="sc_capa_notify")
-			frappe.db.set_value(
-				"Corrective Action Log",
-				row.name,
-				{"status": "Failed", "error": frappe.get_traceback()[-1000:]},
-			)
-			frappe.log_error(
-				title=_("CAPA notification failed"),
-				reference_doctype="Corrective Action",
-				reference_name=row.corrective_action,
-			)
-		if not frappe.flags.in_test:
-			# Commit each notification on its own: a later failure never re-sends or loses it.
-			frappe.db.commit()  # nosemgrep
-	return sent
 
 
 def _notify(users: list[str], subject: str, capa: str) -> None:
@@ -183,13 +148,9 @@ def _assign(users: list[str], subject: str, capa: str, date_: date | None = None
 		)
 
 
-def _real_users(users) -> list[str]:
-	return sorted({u for u in users if u and u not in ("Administrator", "Guest")})
-
-
 def _send_reminder(row) -> list[str]:
 	owner, action = frappe.db.get_value("Corrective Action Item", row.row_name, ["action_owner", "action"])
-	users = _real_users([owner])
+	users = real_users([owner])
 	subject = _("CAPA {0}: your action is due on {1}: {2}").format(
 		row.corrective_action, frappe.format(row.due_date, "Date"), (action or "")[:80]
 	)
@@ -199,7 +160,7 @@ def _send_reminder(row) -> list[str]:
 
 def _send_escalation(row) -> list[str]:
 	owner, action = frappe.db.get_value("Corrective Action Item", row.row_name, ["action_owner", "action"])
-	users = _real_users(get_enabled_users_with_role(rules.QUALITY_MANAGER))
+	users = real_users(get_enabled_users_with_role(rules.QUALITY_MANAGER))
 	subject = _("CAPA {0}: action of {1} overdue since {2}: {3}").format(
 		row.corrective_action, owner or _("nobody"), frappe.format(row.due_date, "Date"), (action or "")[:80]
 	)
@@ -215,7 +176,7 @@ def _send_check_due(row) -> list[str]:
 	verifier, approver, capa_owner = frappe.db.get_value(
 		"Corrective Action", row.corrective_action, ["verifier", "approver", "capa_owner"]
 	)
-	users = _real_users([verifier or approver or capa_owner])
+	users = real_users([verifier or approver or capa_owner])
 	subject = _("CAPA {0}: the effectiveness check planned for {1} is due.").format(
 		row.corrective_action, frappe.format(row.due_date, "Date")
 	)

@@ -27,6 +27,7 @@ from frappe.rate_limiter import rate_limit
 from frappe.utils import add_days, add_months, cint, flt, get_url, getdate, now_datetime
 
 from service_control.core import survey as rules
+from service_control.portal import customer_condition, get_portal_customers, is_portal_user
 from service_control.utils import domain_errors, get_settings
 
 RESPONSE = "Satisfaction Survey Response"
@@ -328,14 +329,6 @@ def resend_link(name: str) -> None:
 # Online answers: a personal link (guest) or the customer portal
 
 
-def get_portal_customers(user: str | None = None) -> list[str]:
-	from service_control.service_control.doctype.customer_complaint.customer_complaint import (
-		get_portal_customers as portal_customers,
-	)
-
-	return portal_customers(user)
-
-
 def load_for_token(token: str):
 	"""The request a genuine, unexpired, unused link points at; SurveyTokenError otherwise."""
 	today = getdate()
@@ -432,25 +425,13 @@ def answer(doc, scores: dict, nps_score=None, comments: str | None = None, onlin
 # Permissions: portal users read the surveys of their own customer only.
 
 
-def _is_portal_user(user: str) -> bool:
-	return frappe.get_cached_value("User", user, "user_type") == "Website User"
-
-
 def get_permission_query_conditions(user: str | None = None) -> str:
-	user = user or frappe.session.user
-	if not _is_portal_user(user):
-		return ""
-	customers = get_portal_customers(user)
-	if not customers:
-		return "1=0"
-	return "`tabSatisfaction Survey Response`.`customer` in ({})".format(
-		", ".join(frappe.db.escape(c) for c in customers)
-	)
+	return customer_condition("Satisfaction Survey Response", user) or ""
 
 
 def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
 	user = user or frappe.session.user
-	if not _is_portal_user(user):
+	if not is_portal_user(user):
 		return True
 	return doc.customer in get_portal_customers(user)
 

@@ -26,6 +26,8 @@ LABOUR_ITEM = "_Test SC Repair Labour"
 def make_repair_masters() -> None:
 	make_user(TECH, ["Service Technician"])
 	make_user(TECH2, ["Service Technician"])
+	for user in (TECH, TECH2):
+		no_email_notifications(user)
 	make_user(NOT_TECH, ["Sales User"])
 	make_customer()
 	make_customer("_Test SC Other Customer")
@@ -37,6 +39,28 @@ def make_repair_masters() -> None:
 		{"warranty_refund_days": 7, "warranty_replace_days": 15, "warranty_months": 12},
 	)
 	frappe.clear_document_cache("Service Control Settings", "Service Control Settings")
+
+
+def no_email_notifications(user: str) -> None:
+	"""Assigning a technician notifies them (Notification Log) and, by default, e-mails them. In
+	tests Frappe sends that mail at once, and sending commits the transaction (or fails on an
+	outgoing account another test left in the cache), so the technicians get no notification
+	e-mails: the Notification Log and the ToDo are what the tests look at."""
+	from frappe.desk.doctype.notification_settings.notification_settings import (
+		create_notification_settings,
+	)
+
+	create_notification_settings(user)
+	frappe.db.set_value("Notification Settings", user, "enable_email_notifications", 0)
+
+
+def mute_emails(test_case) -> None:
+	"""In tests Frappe sends mail at once and sending commits the transaction, which would leave
+	the test's records behind (a CAPA opened from a repair notifies its owner, for one): mute mail
+	for the test, restore the flag afterwards."""
+	previous = frappe.flags.mute_emails
+	frappe.flags.mute_emails = True
+	test_case.addCleanup(setattr, frappe.flags, "mute_emails", previous)
 
 
 def receive_units(qty: int = 1, posting_date=None, warehouse: str | None = None) -> list[str]:

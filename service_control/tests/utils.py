@@ -72,6 +72,11 @@ def before_tests():
 	enable_all_roles_and_domains()
 	make_company()
 	make_fiscal_years()
+	# Notifications and assignments e-mail their users. Mails are queued (tests count Email Queue)
+	# but never sent: sending commits the transaction and would leak one test's rows into the next.
+	# Muted mail needs a real outgoing account, or Frappe's dummy account has no address.
+	make_outgoing_email_account()
+	frappe.flags.mute_emails = True
 	frappe.db.commit()  # nosemgrep: before_tests must leave the setup in place for every test
 
 

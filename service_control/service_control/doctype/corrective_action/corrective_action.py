@@ -10,24 +10,14 @@ source complaint's CAPA link and status in step.
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import cint, cstr, flt, get_datetime, getdate, now_datetime, strip_html
+from frappe.utils import cint, getdate, now_datetime, strip_html
 
 from service_control.core import capa as rules
+from service_control.core import record_lock
 from service_control.utils import domain_errors, get_settings
 
-#: Fields the controller or the framework change, never compared for "who changed what".
-BOOKKEEPING_FIELDS = {
-	"modified",
-	"modified_by",
-	"_assign",
-	"_comments",
-	"_liked_by",
-	"_seen",
-	"_user_tags",
-	"risk_score",
-	"risk_band",
-	"title",
-}
+#: Fields the controller writes itself, never compared for "who changed what".
+COMPUTED_FIELDS = {"risk_score", "risk_band", "title"}
 TABLE_TYPES = ("Table", "Table MultiSelect")
 LAYOUT_TYPES = ("Section Break", "Column Break", "Tab Break")
 ACTION_FIELDS = (
@@ -176,16 +166,17 @@ class CorrectiveAction(Document):
 	def _changed_fields(self, before, include_tables: bool = False, skip: set | None = None) -> list[str]:
 		if not before:
 			return []
-		skip = BOOKKEEPING_FIELDS | (skip or set())
-		changed = []
-		for df in self.meta.fields:
-			if df.fieldtype in LAYOUT_TYPES or df.fieldname in skip:
-				continue
-			if df.fieldtype in TABLE_TYPES:
-				if include_tables and _table_rows(self, df.fieldname) != _table_rows(before, df.fieldname):
-					changed.append(df.fieldname)
-			elif _norm(self.get(df.fieldname), df.fieldtype) != _norm(before.get(df.fieldname), df.fieldtype):
-				changed.append(df.fieldname)
+		skip = COMPUTED_FIELDS | (skip or set())
+		fields = [(df.fieldname, df.fieldtype) for df in self.meta.fields]
+		changed = record_lock.changed_fields(fields, before, self, ignore=skip)
+		if include_tables:
+			changed += [
+				df.fieldname
+				for df in self.meta.fields
+				if df.fieldtype in TABLE_TYPES
+				and df.fieldname not in skip
+				and _table_rows(self, df.fieldname) != _table_rows(before, df.fieldname)
+			]
 		return changed
 
 	def _facts(self) -> rules.CapaFacts:
@@ -292,23 +283,11 @@ class CorrectiveAction(Document):
 			self.approver = self.approved_on = None
 
 
-def _norm(value, fieldtype: str | None = None):
-	"""One comparable value whether it came from the database or from the form's JSON."""
-	if value in ("", None):
-		return None
-	if fieldtype in ("Float", "Currency", "Percent"):
-		return flt(value)
-	if fieldtype in ("Int", "Check"):
-		return cint(value)
-	if fieldtype == "Date":
-		return getdate(value)
-	if fieldtype == "Datetime":
-		return get_datetime(value)
-	return cstr(value)
-
-
 def _row_values(row, fields) -> dict:
-	return {f: _norm(row.get(f), (row.meta.get_field(f) or frappe._dict()).fieldtype) for f in fields}
+	return {
+		f: record_lock.normalise((row.meta.get_field(f) or frappe._dict()).fieldtype, row.get(f))
+		for f in fields
+	}
 
 
 def _table_rows(doc, fieldname: str) -> list[dict]:

@@ -7,6 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import add_years, get_datetime, getdate, now_datetime
 
 from service_control.core import complaint as rules
+from service_control.portal import customer_condition, get_portal_customers, is_portal_user
 from service_control.service_control import sla
 from service_control.service_control.doctype.customer_complaint.portal import apply_portal_defaults
 from service_control.utils import domain_errors, get_settings
@@ -217,38 +218,16 @@ def load_reference(doctype: str, name: str) -> rules.ReferenceDoc:
 
 
 # ------------------------------------------------------------------------------------------
-# Permissions: portal users see the complaints of their own customer only. ERPNext 15 links a
-# website user to a customer through the customer's Portal Users table.
-
-
-def get_portal_customers(user: str | None = None) -> list[str]:
-	return frappe.get_all(
-		"Portal User",
-		filters={"user": user or frappe.session.user, "parenttype": "Customer"},
-		pluck="parent",
-		ignore_permissions=True,
-	)
-
-
-def _is_portal_user(user: str) -> bool:
-	return frappe.get_cached_value("User", user, "user_type") == "Website User"
+# Permissions: portal users see the complaints of their own customer only (service_control.portal).
 
 
 def get_permission_query_conditions(user: str | None = None) -> str:
-	user = user or frappe.session.user
-	if not _is_portal_user(user):
-		return ""
-	customers = get_portal_customers(user)
-	if not customers:
-		return "1=0"
-	return "`tabCustomer Complaint`.`customer` in ({})".format(
-		", ".join(frappe.db.escape(c) for c in customers)
-	)
+	return customer_condition("Customer Complaint", user) or ""
 
 
 def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
 	user = user or frappe.session.user
-	if not _is_portal_user(user):
+	if not is_portal_user(user):
 		return True
 	if ptype == "create" and not doc.get("customer"):
 		return True  # before_insert sets the user's own customer

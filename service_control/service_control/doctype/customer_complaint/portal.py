@@ -13,6 +13,8 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
+from service_control.portal import get_portal_customers, is_portal_user
+
 #: Fields the company fills; a portal submission starts with them empty.
 COMPANY_FIELDS = (
 	"investigation_owner",
@@ -36,21 +38,6 @@ COMPANY_FIELDS = (
 	"change_reason",
 )
 COMPANY_TABLES = ("containment_actions", "sla_clocks", "sla_pauses")
-
-
-def is_portal_user(user: str | None = None) -> bool:
-	return frappe.get_cached_value("User", user or frappe.session.user, "user_type") == "Website User"
-
-
-def get_portal_customers(user: str | None = None) -> list[str]:
-	"""Customers whose Portal Users table lists ``user`` (ERPNext 15's portal link)."""
-	return frappe.get_all(
-		"Portal User",
-		filters={"user": user or frappe.session.user, "parenttype": "Customer"},
-		pluck="parent",
-		order_by="idx asc, creation asc",
-		ignore_permissions=True,
-	)
 
 
 def apply_portal_defaults(doc) -> None:

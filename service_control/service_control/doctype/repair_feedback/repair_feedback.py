@@ -15,6 +15,7 @@ from frappe.model.document import Document
 from frappe.utils import flt, get_datetime, getdate, now_datetime
 
 from service_control.core import repair as rules
+from service_control.portal import customer_condition, get_portal_customers, is_portal_user
 from service_control.service_control.doctype.repair_request.repair_request import (
 	_is_technician_only,
 	check_technician,
@@ -406,19 +407,10 @@ def make_credit_note(feedback, request) -> str:
 
 
 def get_permission_query_conditions(user: str | None = None) -> str:
-	from service_control.service_control.doctype.customer_complaint.customer_complaint import (
-		_is_portal_user,
-		get_portal_customers,
-	)
-
 	user = user or frappe.session.user
-	if _is_portal_user(user):
-		customers = get_portal_customers(user)
-		if not customers:
-			return "1=0"
-		return "`tabRepair Feedback`.`customer` in ({})".format(
-			", ".join(frappe.db.escape(c) for c in customers)
-		)
+	portal = customer_condition("Repair Feedback", user)
+	if portal is not None:
+		return portal
 	if _is_technician_only(user):
 		escaped = frappe.db.escape(user)
 		return (
@@ -429,13 +421,8 @@ def get_permission_query_conditions(user: str | None = None) -> str:
 
 
 def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
-	from service_control.service_control.doctype.customer_complaint.customer_complaint import (
-		_is_portal_user,
-		get_portal_customers,
-	)
-
 	user = user or frappe.session.user
-	if _is_portal_user(user):
+	if is_portal_user(user):
 		return doc.customer in get_portal_customers(user) and ptype in (None, "read", "print")
 	if _is_technician_only(user):
 		if doc.technician == user:

@@ -14,6 +14,7 @@ from service_control.tests.repair_factories import (
 	make_feedback,
 	make_repair_masters,
 	make_repair_request,
+	mute_emails,
 	receive_parts,
 	receive_units,
 )
@@ -35,6 +36,7 @@ def sle_qty(voucher_no: str, item_code: str) -> float:
 class TestRepairFeedback(FrappeTestCase):
 	def setUp(self):
 		make_repair_masters()
+		mute_emails(self)
 		receive_parts(50)
 
 	def tearDown(self):

@@ -14,6 +14,7 @@ from frappe.utils import get_datetime, getdate, now_datetime
 
 from service_control.core import repair as rules
 from service_control.core.record_lock import changed_fields
+from service_control.portal import customer_condition, get_portal_customers, is_portal_user
 from service_control.service_control import sla
 from service_control.utils import domain_errors, get_settings
 
@@ -414,32 +415,18 @@ def _is_technician_only(user: str) -> bool:
 
 
 def get_permission_query_conditions(user: str | None = None) -> str:
-	from service_control.service_control.doctype.customer_complaint.customer_complaint import (
-		_is_portal_user,
-		get_portal_customers,
-	)
-
 	user = user or frappe.session.user
-	if _is_portal_user(user):
-		customers = get_portal_customers(user)
-		if not customers:
-			return "1=0"
-		return "`tabRepair Request`.`customer` in ({})".format(
-			", ".join(frappe.db.escape(c) for c in customers)
-		)
+	portal = customer_condition("Repair Request", user)
+	if portal is not None:
+		return portal
 	if _is_technician_only(user):
 		return f"`tabRepair Request`.`technician` = {frappe.db.escape(user)}"
 	return ""
 
 
 def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
-	from service_control.service_control.doctype.customer_complaint.customer_complaint import (
-		_is_portal_user,
-		get_portal_customers,
-	)
-
 	user = user or frappe.session.user
-	if _is_portal_user(user):
+	if is_portal_user(user):
 		return doc.customer in get_portal_customers(user)
 	if _is_technician_only(user):
 		return doc.technician == user

@@ -17,6 +17,7 @@ from service_control.tests.repair_factories import (
 	make_feedback,
 	make_repair_masters,
 	make_repair_request,
+	mute_emails,
 )
 from service_control.tests.utils import TEST_IGNORE, make_customer, make_user
 
@@ -26,6 +27,7 @@ test_ignore = TEST_IGNORE
 class TestRepairRequest(FrappeTestCase):
 	def setUp(self):
 		make_repair_masters()
+		mute_emails(self)
 
 	def tearDown(self):
 		frappe.set_user("Administrator")

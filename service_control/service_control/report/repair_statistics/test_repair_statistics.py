@@ -14,6 +14,7 @@ from service_control.tests.repair_factories import (
 	make_feedback,
 	make_repair_masters,
 	make_repair_request,
+	mute_emails,
 )
 from service_control.tests.utils import TEST_COMPANY, TEST_IGNORE
 
@@ -29,6 +30,7 @@ def last_monday_before(days: int) -> datetime:
 class TestRepairStatistics(FrappeTestCase):
 	def setUp(self):
 		make_repair_masters()
+		mute_emails(self)
 
 	def tearDown(self):
 		frappe.db.rollback()

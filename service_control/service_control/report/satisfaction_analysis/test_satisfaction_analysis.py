@@ -124,14 +124,14 @@ class TestSatisfactionAnalysis(FrappeTestCase):
 
 		# assigning the technician notifies by e-mail, sent at once in tests; with the outgoing account
 		# of setUp, Email Queue.send() would commit the test's transaction
-		frappe.flags.mute_emails = True
+		muted, frappe.flags.mute_emails = frappe.flags.mute_emails, True
 		try:
 			make_repair_masters()
 			serial, dn, _si = delivered_unit(days_ago=3, customer=A)
 			request = make_repair_request(serial, customer=A, technician=TECH, delivery_note=dn.name)
 			make_feedback(request, submit=True, quality_rating=1, attitude_rating=0.6, verifier_name="Mr Li")
 		finally:
-			frappe.flags.mute_emails = False
+			frappe.flags.mute_emails = muted
 		row = self.run_report()[1][0]
 		self.assertEqual((row["responses"], row["cases"], row["requests"]), (3, 1, 3))
 		self.assertEqual(row["index"], round((77.5 + 42.5 + 80) / 3, 2))
