@@ -18,11 +18,11 @@ customer's verification, repairs per 1,000 delivered units (R/1000), and monthly
 三包 summaries.
 """
 
-import calendar
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from service_control.core.dates import add_months
 from service_control.core.errors import DomainError, TransitionError, _
 from service_control.core.record_lock import check_final_edit
 from service_control.core.working_time import Clock
@@ -83,13 +83,6 @@ class WarrantyDecision:
 	chargeable: bool
 	allowed: tuple[str, ...]
 	status: WarrantyStatus
-
-
-def add_months(day: date, months: int) -> date:
-	"""``day`` plus whole months, clamped to the month's last day (Jan 31 + 1 month = Feb 28/29)."""
-	month_index = day.month - 1 + months
-	year, month = day.year + month_index // 12, month_index % 12 + 1
-	return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def warranty_status(

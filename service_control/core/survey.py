@@ -15,8 +15,9 @@ import hmac
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
+from service_control.core.dates import add_months
 from service_control.core.errors import DomainError, _
 
 
@@ -452,12 +453,6 @@ def survey_key(
 # Key customers
 
 
-def add_months(day: date, months: int) -> date:
-	month_index = day.month - 1 + months
-	year, month = day.year + month_index // 12, month_index % 12 + 1
-	return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def visit_due(last_visit: date | None, today: date, months: int) -> bool:
 	"""A key customer is due a visit when none was recorded in the last ``months`` months."""
 	if months <= 0:
@@ -481,7 +476,3 @@ def planned_visit_date(last_visit: date | None, year: int, today: date, months: 
 
 def _fmt(value: float) -> str:
 	return f"{value:g}"
-
-
-def as_date(value: date | datetime) -> date:
-	return value.date() if isinstance(value, datetime) else value

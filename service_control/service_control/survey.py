@@ -27,6 +27,7 @@ from frappe.rate_limiter import rate_limit
 from frappe.utils import add_days, add_months, cint, flt, get_url, getdate, now_datetime
 
 from service_control.core import survey as rules
+from service_control.notifications import rowcount
 from service_control.portal import customer_condition, get_portal_customers, is_portal_user
 from service_control.utils import domain_errors, get_settings
 
@@ -236,11 +237,7 @@ def expire_requests(today=None) -> int:
 		.where((response.status == rules.SENT) & (response.expires_on < getdate(today)))
 	)
 	query.run()
-	return _rowcount()
-
-
-def _rowcount() -> int:
-	return cint(frappe.db._cursor.rowcount) if getattr(frappe.db, "_cursor", None) else 0
+	return rowcount()
 
 
 def send_pending(today=None) -> int:
@@ -289,7 +286,7 @@ def send_link(name: str, today=None, claim: bool = False) -> int:
 	if claim:
 		query = query.where(response.sent_on.isnull())
 	query.run()
-	if not _rowcount():
+	if not rowcount():
 		return 0
 	doc = frappe.get_doc(RESPONSE, name)
 	template = get_template(doc.template)
