@@ -214,6 +214,13 @@ def test_replacement_plan_books_cost_to_compensation():
 		c.replacement_plan("A", 2, None, "Compensation - T")
 
 
+def test_free_delivery_row_has_no_price():
+	row = c.free_delivery_row("A", 1, "Stores - T")
+	assert (row["rate"], row["price_list_rate"], row["discount_percentage"]) == (0, 0, 0)
+	assert "expense_account" not in row  # ERPNext's default cost of goods sold
+	assert c.replacement_plan("A", 1, "Stores - T", "Comp - T") == {**row, "expense_account": "Comp - T"}
+
+
 def test_vouchers_idempotent_and_cancel_order():
 	assert c.vouchers_to_create(c.PAYMENT_ENTRY, {}) == ["journal_entry", "payment_entry"]
 	assert c.vouchers_to_create(c.PAYMENT_ENTRY, {"journal_entry": "JV-1"}) == ["payment_entry"]

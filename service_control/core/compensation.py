@@ -380,15 +380,26 @@ def replacement_plan(
 		raise CompensationError(_("Give the quantity to replace free of charge."))
 	_require(warehouse, _("Set the sellable warehouse for the company in settings."))
 	_require(expense_account, _("Set the compensation expense account for the company in settings."))
-	return {
+	return free_delivery_row(item_code, qty, warehouse, expense_account)
+
+
+def free_delivery_row(
+	item_code: str, qty: float, warehouse: str | None, expense_account: str | None = None
+) -> dict:
+	"""A Delivery Note row given free of charge: zero rate, no price list rate, no discount (so
+	ERPNext does not fill the rate in from the price list). Without ``expense_account`` ERPNext
+	books the cost of goods to its default account."""
+	row = {
 		"item_code": item_code,
 		"qty": qty,
 		"rate": 0,
 		"price_list_rate": 0,
 		"discount_percentage": 0,
 		"warehouse": warehouse,
-		"expense_account": expense_account,
 	}
+	if expense_account:
+		row["expense_account"] = expense_account
+	return row
 
 
 def vouchers_to_create(method: str, existing: Mapping[str, str | None]) -> list[str]:

@@ -130,8 +130,8 @@ def schedule_sweep() -> None:
 def run_sweep(now: datetime | None = None) -> dict:
 	"""Mark At Risk / Breached, then escalate: set-based statements on indexed columns.
 
-	Never loads every open document: two UPDATEs move clock states, one UPDATE per parent
-	doctype refreshes the summary, one INSERT IGNORE per escalation rule logs what is due (the
+	Never loads every open document: two UPDATEs per parent doctype move clock states and the
+	parents' list-view state together, one INSERT IGNORE per escalation rule logs what is due (the
 	log's name is derived from document, stage and level, so a second run or a concurrent worker
 	inserts nothing), and only the log rows claimed by this run are notified. Each clock keeps
 	the highest level logged (``escalated_level``) so later sweeps skip it cheaply; a higher
@@ -139,12 +139,13 @@ def run_sweep(now: datetime | None = None) -> dict:
 	"""
 	now = now or now_datetime()
 	stats = {"breached": 0, "at_risk": 0, "escalations": 0, "notified": 0}
-	stats["breached"] = _update_states(ClockState.BREACHED.value, RUNNING_STATES, "due_on", now)
-	stats["at_risk"] = _update_states(
-		ClockState.AT_RISK.value, (ClockState.ON_TRACK.value,), "at_risk_on", now
-	)
 	for parenttype in CLOCK_PARENTS:
-		_refresh_parent_state(parenttype)
+		stats["breached"] += _update_states(
+			parenttype, ClockState.BREACHED.value, RUNNING_STATES, "due_on", now
+		)
+		stats["at_risk"] += _update_states(
+			parenttype, ClockState.AT_RISK.value, (ClockState.ON_TRACK.value,), "at_risk_on", now
+		)
 	levels = [EscalationLevel.from_row(row) for row in get_settings().escalation_levels]
 	for rule in sweep_rules(levels, now):
 		for parenttype, meta in CLOCK_PARENTS.items():
@@ -153,41 +154,34 @@ def run_sweep(now: datetime | None = None) -> dict:
 	return stats
 
 
-def _update_states(new_state: str, from_states: tuple[str, ...], column: str, now: datetime) -> int:
-	clock = frappe.qb.DocType("Service SLA Clock")
-	query = (
-		frappe.qb.update(clock)
-		.set(clock.state, new_state)
-		.where(clock.state.isin(from_states))
-		.where(clock[column] <= now)
+def _update_states(
+	parenttype: str, new_state: str, from_states: tuple[str, ...], column: str, now: datetime
+) -> int:
+	"""Move the clocks that fell due to ``new_state`` and raise their parent's list-view state in
+	the same statement (Breached is never lowered to At Risk).
+
+	Driven by the ``(state, column)`` index: a sweep with nothing due reads no row at all. Returns
+	the rows changed, clocks and parents together.
+	"""
+	frappe.db.sql(
+		f"""
+		update `tabService SLA Clock` k
+		join `tab{parenttype}` p on p.name = k.parent
+		set k.state = %(new_state)s,
+			p.sla_state = if(p.sla_state = %(breached)s, p.sla_state, %(new_state)s)
+		where k.parenttype = %(parenttype)s
+			and k.state in %(from_states)s
+			and k.`{column}` <= %(now)s
+		""",
+		{
+			"new_state": new_state,
+			"breached": ClockState.BREACHED.value,
+			"parenttype": parenttype,
+			"from_states": from_states,
+			"now": now,
+		},
 	)
-	query.run()
 	return rowcount()
-
-
-def _refresh_parent_state(parenttype: str) -> None:
-	"""Copy Breached / At Risk up to the parent's list-view column where it is not shown yet."""
-	final = CLOCK_PARENTS[parenttype]["final_statuses"]
-	for state, weaker in (
-		(ClockState.BREACHED.value, ("On Track", "At Risk", "Paused", "", None)),
-		(ClockState.AT_RISK.value, ("On Track", "Paused", "", None)),
-	):
-		frappe.db.sql(
-			f"""
-			update `tab{parenttype}` p
-			join `tabService SLA Clock` k on k.parent = p.name and k.parenttype = %(parenttype)s
-			set p.sla_state = %(state)s
-			where k.state = %(state)s
-				and coalesce(p.sla_state, '') in %(weaker)s
-				and p.status not in %(final)s
-			""",
-			{
-				"parenttype": parenttype,
-				"state": state,
-				"weaker": tuple(w or "" for w in weaker),
-				"final": final,
-			},
-		)
 
 
 def _reset_parent_states(parents: set[tuple[str, str]]) -> None:
@@ -225,7 +219,7 @@ def _log_escalations(rule, parenttype: str, meta: dict, now: datetime) -> int:
 		where k.parenttype = %(parenttype)s
 			and k.state in %(states)s
 			and k.`{rule.column}` <= %(cutoff)s
-			and coalesce(k.escalated_level, 0) < %(level)s
+			and k.escalated_level < %(level)s
 			and p.status not in %(final)s
 			{critical}
 	"""
@@ -405,7 +399,8 @@ def recompute_open_clocks(
 			new = (result.due_on, result.at_risk_on, result.state.value)
 			if new != (due, at_risk, state):
 				updates[name] = new
-				moved.add((parenttype, parent))
+				if new[2] != state:  # the parent's list-view state follows clock states only
+					moved.add((parenttype, parent))
 		_write_clock_batch(updates)
 		_reset_parent_states(moved)
 		read += len(rows)

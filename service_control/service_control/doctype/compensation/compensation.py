@@ -12,7 +12,7 @@ from frappe.model.document import Document
 from frappe.utils import flt, now_datetime
 
 from service_control.core import compensation as rules
-from service_control.exceptions import CompensationValidationError
+from service_control.service_control import vouchers
 from service_control.setup.accounting_dimension import get_dimension_field
 from service_control.utils import domain_errors, get_company_defaults
 
@@ -146,13 +146,12 @@ class Compensation(Document):
 
 	def on_cancel(self):
 		self.ignore_linked_doctypes = ("GL Entry", "Payment Ledger Entry", *VOUCHER_DOCTYPES.values())
-		if self.supplier_recovery:
-			_cancel("Journal Entry", self.supplier_recovery)
-		for field in rules.vouchers_to_cancel(self._vouchers()):
-			voucher = frappe.get_doc(VOUCHER_DOCTYPES[field], self.get(field))
-			if voucher.docstatus == 1:
-				voucher.flags.ignore_permissions = True
-				voucher.cancel()
+		vouchers.cancel_submitted(
+			[
+				("Journal Entry", self.supplier_recovery),
+				*((VOUCHER_DOCTYPES[f], self.get(f)) for f in rules.vouchers_to_cancel(self._vouchers())),
+			]
+		)
 
 	# --------------------------------------------------------------------------------------
 
@@ -283,18 +282,7 @@ class Compensation(Document):
 			lines = rules.journal_lines(
 				self.total_amount, self._accounts(), self.customer, dimension, self.customer_complaint
 			)
-		je = frappe.new_doc("Journal Entry")
-		je.update(
-			{
-				"voucher_type": "Journal Entry",
-				"company": self.company,
-				"posting_date": self.posting_date,
-				"user_remark": self._remark(),
-			}
-		)
-		for line in lines:
-			je.append("accounts", line)
-		return _insert_and_submit(je)
+		return vouchers.make_journal_entry(self.company, self.posting_date, self._remark(), lines)
 
 	def _make_payment_entry(self) -> str:
 		with domain_errors(title=_("Cannot post the compensation")):
@@ -320,63 +308,19 @@ class Compensation(Document):
 		# credit on the customer's receivable (Payment Reconciliation can match the two).
 		pe.setup_party_account_field()
 		pe.set_missing_values()
-		return _insert_and_submit(pe)
+		return vouchers.insert_and_submit(pe)
 
 	def _make_credit_note(self) -> str:
-		from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
-
-		cn = make_sales_return(self.sales_invoice)
-		with domain_errors(title=_("Cannot post the compensation")):
-			taxes = rules.credit_note_taxes([(tax.charge_type, tax.row_id) for tax in cn.taxes])
-		# ERPNext refuses a return rate above the invoiced one: the tax-inclusive credit rate is
-		# capped at the invoiced rate as it stands
-		lines = [
-			rules.InvoiceLine(row.sales_invoice_item, row.item_code, flt(row.rate), -flt(row.qty))
-			for row in cn.items
-		]
-		with domain_errors(title=_("Cannot post the compensation")):
-			plan = rules.credit_note_lines(lines, self.item_code, flt(self.credit_qty), self.total_amount)
-		wanted = {p["row_name"]: p for p in plan}
-		cn.items = [row for row in cn.items if row.sales_invoice_item in wanted]
-		dimension = get_dimension_field()
-		for row in cn.items:
-			p = wanted[row.sales_invoice_item]
-			row.qty, row.rate, row.price_list_rate = p["qty"], p["rate"], p["rate"]
-			row.discount_percentage = row.discount_amount = row.margin_rate_or_amount = 0
-			if dimension:
-				row.set(dimension, self.customer_complaint)
-		mapped_taxes = list(cn.taxes)
-		cn.taxes = []
-		for position, row_id in taxes:
-			tax = mapped_taxes[position]
-			tax.row_id, tax.included_in_print_rate = row_id, 1
-			if dimension and tax.meta.has_field(dimension):
-				tax.set(dimension, self.customer_complaint)
-			cn.append("taxes", tax)
-		if not cn.taxes:
-			cn.taxes_and_charges = None  # else ERPNext would fetch the template's fixed charges again
-		# no invoice-level discount or rounding: the credit is exactly the approved amount
-		cn.additional_discount_percentage = cn.discount_amount = 0
-		cn.disable_rounded_total = 1
-		cn.update_stock = 0  # the goods came back on the return delivery, not on the credit note
-		cn.posting_date = self.posting_date
-		cn.set_posting_time = 1
-		cn.sc_customer_complaint = self.customer_complaint
-		if dimension and cn.meta.has_field(dimension):
-			cn.set(dimension, self.customer_complaint)
-		cn.remarks = self._remark()
-		cn.flags.ignore_permissions = True
-		cn.insert()
-		if flt(-cn.base_grand_total, 2) != flt(self.total_amount, 2):
-			frappe.throw(
-				_("Credit note {0} would credit {1}, not the approved {2}: settle by Journal Entry.").format(
-					cn.name, flt(-cn.base_grand_total, 2), flt(self.total_amount, 2)
-				),
-				exc=CompensationValidationError,
-				title=_("Cannot post the compensation"),
-			)
-		cn.submit()
-		return cn.name
+		return vouchers.make_credit_note(
+			self.sales_invoice,
+			self.item_code,
+			flt(self.credit_qty),
+			self.total_amount,
+			self._remark(),
+			complaint=self.customer_complaint,
+			posting_date=self.posting_date,
+			title=_("Cannot post the compensation"),
+		)
 
 	def _make_replacement_delivery(self) -> str:
 		defaults = get_company_defaults(self.company)
@@ -387,56 +331,18 @@ class Compensation(Document):
 				defaults.get("sellable_warehouse"),
 				defaults.get("compensation_expense_account"),
 			)
-		dimension = get_dimension_field()
-		dn = frappe.new_doc("Delivery Note")
-		dn.update(
-			{
-				"company": self.company,
-				"customer": self.customer,
-				"posting_date": self.posting_date,
-				"set_posting_time": 1,
-				"currency": self.currency,
-				"conversion_rate": 1,
-				"selling_price_list": _selling_price_list(self.currency),
-				"plc_conversion_rate": 1,
-				"ignore_pricing_rule": 1,
-				"remarks": self._remark(),
-			}
+		return vouchers.make_replacement_delivery(
+			self.company,
+			self.customer,
+			plan["item_code"],
+			plan["qty"],
+			plan["warehouse"],
+			self._remark(),
+			expense_account=plan["expense_account"],
+			currency=self.currency,
+			posting_date=self.posting_date,
+			complaint=self.customer_complaint,
 		)
-		if dimension and dn.meta.has_field(dimension):
-			dn.set(dimension, self.customer_complaint)
-		dn.append(
-			"items",
-			{
-				**plan,
-				"cost_center": frappe.get_cached_value("Company", self.company, "cost_center"),
-				**({dimension: self.customer_complaint} if dimension else {}),
-			},
-		)
-		return _insert_and_submit(dn)
-
-
-def _cancel(doctype: str, name: str) -> None:
-	voucher = frappe.get_doc(doctype, name)
-	if voucher.docstatus == 1:
-		voucher.flags.ignore_permissions = True
-		voucher.cancel()
-
-
-def _insert_and_submit(doc) -> str:
-	# The approved compensation authorises the voucher: the Accounts user who settles it may not
-	# hold create rights on, say, Delivery Note.
-	doc.flags.ignore_permissions = True
-	doc.insert()
-	doc.submit()
-	return doc.name
-
-
-def _selling_price_list(currency: str) -> str | None:
-	name = frappe.db.get_single_value("Selling Settings", "selling_price_list")
-	if name and frappe.db.get_value("Price List", name, "currency") == currency:
-		return name
-	return frappe.db.get_value("Price List", {"selling": 1, "enabled": 1, "currency": currency}, "name")
 
 
 @frappe.whitelist()
@@ -465,18 +371,12 @@ def make_supplier_recovery(name: str, amount: float | None = None) -> str:
 			get_dimension_field(),
 			doc.customer_complaint,
 		)
-	je = frappe.new_doc("Journal Entry")
-	je.update(
-		{
-			"voucher_type": "Journal Entry",
-			"company": doc.company,
-			"posting_date": frappe.utils.today(),
-			"user_remark": _("Recovery from supplier {0} of compensation {1}").format(doc.supplier, doc.name),
-		}
+	je_name = vouchers.make_journal_entry(
+		doc.company,
+		frappe.utils.today(),
+		_("Recovery from supplier {0} of compensation {1}").format(doc.supplier, doc.name),
+		lines,
 	)
-	for line in lines:
-		je.append("accounts", line)
-	je_name = _insert_and_submit(je)
 	doc.db_set({"supplier_recovery": je_name, "recovered_amount": lines[0]["debit_in_account_currency"]})
 	return je_name
 

@@ -7,13 +7,12 @@ from frappe.model.document import Document
 from frappe.utils import add_years, get_datetime, getdate, now_datetime
 
 from service_control.core import complaint as rules
+from service_control.core.record_lock import changed_fields
 from service_control.portal import customer_condition, get_portal_customers, is_portal_user
 from service_control.service_control import sla
 from service_control.service_control.doctype.customer_complaint.portal import apply_portal_defaults
 from service_control.utils import domain_errors, get_settings
 
-#: Fields a user may still change on a Closed / Cancelled complaint without a System Manager.
-BOOKKEEPING_FIELDS = {"modified", "modified_by", "sla_state", "_assign", "_comments", "_liked_by", "_seen"}
 REFERENCE_FIELDS = (
 	("Sales Invoice", "sales_invoice"),
 	("Delivery Note", "delivery_note"),
@@ -70,16 +69,10 @@ class CustomerComplaint(Document):
 	# --------------------------------------------------------------------------------------
 
 	def _changed_fields(self, before) -> list[str]:
-		if not before:
-			return []
-		return [
-			df.fieldname
-			for df in self.meta.fields
-			if df.fieldtype
-			not in ("Table", "Table MultiSelect", "Section Break", "Column Break", "Tab Break")
-			and df.fieldname not in BOOKKEEPING_FIELDS | {"change_reason"}
-			and self.get(df.fieldname) != before.get(df.fieldname)
-		]
+		"""The fields a user changed (compared like with like; bookkeeping and tables left out)."""
+		return changed_fields(
+			((df.fieldname, df.fieldtype) for df in self.meta.fields), before, self, ignore={"change_reason"}
+		)
 
 	def _facts(self) -> rules.ComplaintFacts:
 		return rules.ComplaintFacts(

@@ -16,6 +16,7 @@ from frappe.utils import flt, get_datetime, getdate, now_datetime
 
 from service_control.core import repair as rules
 from service_control.portal import customer_condition, get_portal_customers, is_portal_user
+from service_control.service_control import vouchers
 from service_control.service_control.doctype.repair_request.repair_request import (
 	_is_technician_only,
 	check_technician,
@@ -136,15 +137,14 @@ class RepairFeedback(Document):
 		request.refresh_from_feedback()
 
 	def on_cancel(self):
-		for doctype, fieldname in (
-			("Sales Invoice", "credit_note"),
-			("Delivery Note", "replacement_delivery_note"),
-			("Sales Invoice", "sales_invoice"),
-			("Stock Entry", "stock_entry"),
-		):
-			name = self.get(fieldname)
-			if name and frappe.db.get_value(doctype, name, "docstatus") == 1:
-				frappe.get_doc(doctype, name).cancel()
+		vouchers.cancel_submitted(
+			[
+				("Sales Invoice", self.credit_note),
+				("Delivery Note", self.replacement_delivery_note),
+				("Sales Invoice", self.sales_invoice),
+				("Stock Entry", self.stock_entry),
+			]
+		)
 		request = self._request()
 		for fieldname in ("replacement_delivery_note", "credit_note"):
 			if request.get(fieldname) == self.get(fieldname):
@@ -211,7 +211,7 @@ class RepairFeedback(Document):
 				needed[key],
 				infos.get(part.warehouse),
 				self.company,
-				available_qty(part.item_code, part.warehouse),
+				vouchers.available_qty(part.item_code, part.warehouse),
 			)
 
 	def _check_replacement(self) -> None:
@@ -248,10 +248,6 @@ class RepairFeedback(Document):
 		return lines
 
 
-def available_qty(item_code: str, warehouse: str) -> float:
-	return flt(frappe.db.get_value("Bin", {"item_code": item_code, "warehouse": warehouse}, "actual_qty"))
-
-
 def refundable_amount(sales_invoice: str, item_code: str | None) -> float:
 	"""What is left to refund on the invoice (for the item): its amount net of earlier returns."""
 	item = frappe.qb.DocType("Sales Invoice Item")
@@ -284,31 +280,16 @@ def _remark(feedback) -> str:
 
 def make_parts_issue(feedback) -> str:
 	"""Material Issue of the parts used, submitted; returns the Stock Entry name."""
-	entry = frappe.new_doc("Stock Entry")
-	entry.update(
-		{
-			"stock_entry_type": "Material Issue",
-			"purpose": "Material Issue",
-			"company": feedback.company,
-			"posting_date": feedback.posting_date,
-			"set_posting_time": 1,
-			"remarks": _remark(feedback),
-		}
-	)
-	for part in feedback.parts:
-		entry.append(
-			"items",
-			{
-				"item_code": part.item_code,
-				"qty": part.qty,
-				"s_warehouse": part.warehouse,
-				"conversion_factor": 1,
-			},
-		)
-	entry.set_missing_values()
-	entry.insert(ignore_permissions=True)
-	entry.submit()
-	return entry.name
+	return vouchers.make_stock_entry(
+		feedback.company,
+		"Material Issue",
+		[
+			{"item_code": p.item_code, "qty": p.qty, "s_warehouse": p.warehouse, "conversion_factor": 1}
+			for p in feedback.parts
+		],
+		_remark(feedback),
+		posting_date=feedback.posting_date,
+	).name
 
 
 def make_repair_invoice(feedback) -> str:
@@ -338,68 +319,35 @@ def make_repair_invoice(feedback) -> str:
 		row.discount_percentage = 0
 		row.margin_rate_or_amount = 0
 	invoice.calculate_taxes_and_totals()
-	invoice.insert(ignore_permissions=True)
-	invoice.submit()
-	return invoice.name
+	return vouchers.insert_and_submit(invoice)
 
 
 def make_replacement_delivery(feedback, request) -> str:
 	"""Free replacement: a Delivery Note of the new serial from the replacement warehouse."""
-	note = frappe.new_doc("Delivery Note")
-	note.update(
-		{
-			"company": feedback.company,
-			"customer": feedback.customer,
-			"posting_date": getdate(),
-			"remarks": _("Replacement of serial no {0} under Repair Request {1}").format(
-				request.serial_no or "-", request.name
-			),
-		}
+	return vouchers.make_replacement_delivery(
+		feedback.company,
+		feedback.customer,
+		feedback.item_code,
+		1,
+		feedback.replacement_warehouse,
+		_("Replacement of serial no {0} under Repair Request {1}").format(
+			request.serial_no or "-", request.name
+		),
+		serial_no=feedback.replacement_serial_no,
 	)
-	note.append(
-		"items",
-		{
-			"item_code": feedback.item_code,
-			"qty": 1,
-			"warehouse": feedback.replacement_warehouse,
-			"use_serial_batch_fields": 1,
-			"serial_no": feedback.replacement_serial_no,
-		},
-	)
-	note.set_missing_values()
-	for row in note.items:
-		row.warehouse = feedback.replacement_warehouse
-		row.rate = 0
-		row.discount_percentage = 100 if row.price_list_rate else 0
-	note.calculate_taxes_and_totals()
-	note.insert(ignore_permissions=True)
-	note.submit()
-	return note.name
 
 
 def make_credit_note(feedback, request) -> str:
-	"""Refund: a return Sales Invoice against the original, built by ERPNext's make_return_doc."""
-	from erpnext.controllers.sales_and_purchase_return import make_return_doc
-
-	note = make_return_doc("Sales Invoice", request.sales_invoice)
-	rows = [row for row in note.items if row.item_code == feedback.item_code][:1]
-	if not rows:
-		frappe.throw(
-			_("Sales Invoice {0} has no item {1}.").format(request.sales_invoice, feedback.item_code)
-		)
-	note.set("items", rows)
-	row = rows[0]
-	row.qty = -1
-	row.rate = flt(feedback.refund_amount)
-	row.price_list_rate = row.rate
-	row.discount_percentage = 0
-	row.margin_rate_or_amount = 0
-	note.update_stock = 0
-	note.remarks = _remark(feedback)
-	note.calculate_taxes_and_totals()
-	note.insert(ignore_permissions=True)
-	note.submit()
-	return note.name
+	"""Refund: a return Sales Invoice against the original (ERPNext's make_return_doc) for one unit
+	of the item, crediting exactly the refund amount, the invoice's taxes included in it."""
+	return vouchers.make_credit_note(
+		request.sales_invoice,
+		feedback.item_code,
+		1,
+		flt(feedback.refund_amount),
+		_remark(feedback),
+		title=_("Cannot submit the repair feedback"),
+	)
 
 
 # ------------------------------------------------------------------------------------------

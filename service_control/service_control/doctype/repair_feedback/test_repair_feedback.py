@@ -18,7 +18,7 @@ from service_control.tests.repair_factories import (
 	receive_parts,
 	receive_units,
 )
-from service_control.tests.utils import TEST_COMPANY, TEST_IGNORE, get_warehouse
+from service_control.tests.utils import TEST_COMPANY, TEST_IGNORE, get_warehouse, make_account
 
 test_ignore = TEST_IGNORE
 
@@ -31,6 +31,42 @@ def sle_qty(voucher_no: str, item_code: str) -> float:
 			(voucher_no, item_code),
 		)[0][0]
 	)
+
+
+def gl_rows(voucher_no: str) -> list[tuple]:
+	return sorted(
+		(r.account, flt(r.debit), flt(r.credit), r.party or None)
+		for r in frappe.get_all(
+			"GL Entry",
+			filters={"voucher_type": "Sales Invoice", "voucher_no": voucher_no, "is_cancelled": 0},
+			fields=["account", "debit", "credit", "party"],
+		)
+	)
+
+
+def taxed_invoice(dn_name: str):
+	"""The Sales Invoice of the delivery with a 13% VAT row on the net total."""
+	from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_invoice
+
+	vat = make_account("_Test SC Output VAT", "Duties and Taxes", account_type="Tax")
+	si = make_sales_invoice(dn_name)
+	si.set_posting_time = 1
+	si.posting_date = si.due_date = frappe.db.get_value("Delivery Note", dn_name, "posting_date")
+	si.taxes_and_charges = None
+	si.set("taxes", [])
+	si.append(
+		"taxes",
+		{
+			"charge_type": "On Net Total",
+			"account_head": vat,
+			"rate": 13,
+			"description": "VAT 13%",
+			"cost_center": frappe.db.get_value("Company", TEST_COMPANY, "cost_center"),
+		},
+	)
+	si.insert(ignore_permissions=True)
+	si.submit()
+	return si
 
 
 class TestRepairFeedback(FrappeTestCase):
@@ -263,6 +299,49 @@ class TestRepairFeedback(FrappeTestCase):
 		self.assertEqual(frappe.db.get_value("Repair Request", request.name, "credit_note"), note.name)
 		feedback.cancel()
 		self.assertEqual(frappe.db.get_value("Sales Invoice", note.name, "docstatus"), 2)
+
+	def test_refund_on_a_taxed_invoice_credits_exactly_the_refund(self):
+		from service_control.service_control.doctype.repair_feedback.repair_feedback import (
+			refundable_amount,
+		)
+
+		serial, dn, _si = delivered_unit(days_ago=2)
+		invoice = taxed_invoice(dn.name)
+		self.assertEqual(flt(invoice.grand_total), 1130)  # 1000 + 13% VAT
+		request = make_repair_request(
+			serial, technician=TECH, delivery_note=dn.name, sales_invoice=invoice.name, remedy="Refund"
+		)
+		# the cap is what is left of the item's invoiced amount
+		with self.assertRaisesRegex(frappe.ValidationError, "more than the 1,?000"):
+			make_feedback(request, result="Refunded", work_done="Refund agreed", refund_amount=1001)
+		self.assertFalse(frappe.db.exists("Repair Feedback", {"repair_request": request.name}))
+
+		feedback = make_feedback(
+			request, result="Refunded", work_done="Refund agreed", refund_amount=600, submit=True
+		)
+		note = frappe.get_doc("Sales Invoice", feedback.credit_note)
+		self.assertEqual((note.docstatus, note.is_return, note.return_against), (1, 1, invoice.name))
+		# the VAT is inside the refund, not added on top of it
+		self.assertEqual(flt(note.grand_total), -600)
+		self.assertEqual(
+			[(t.charge_type, t.included_in_print_rate, flt(t.tax_amount)) for t in note.taxes],
+			[("On Net Total", 1, -69.03)],
+		)
+		vat = invoice.taxes[0].account_head
+		self.assertEqual(
+			gl_rows(note.name),
+			sorted(
+				[
+					(invoice.items[0].income_account, 530.97, 0, None),
+					(vat, 69.03, 0, None),
+					(invoice.debit_to, 0, 600, request.customer),
+				]
+			),
+		)
+		self.assertEqual(refundable_amount(invoice.name, UNIT_ITEM), 400)  # 1000 less the 600 refunded
+		feedback.cancel()
+		self.assertEqual(gl_rows(note.name), [])
+		self.assertEqual(refundable_amount(invoice.name, UNIT_ITEM), 1000)
 
 	def test_refund_above_invoice_refused(self):
 		request, *_ = self._request(days_ago=2, invoice=True, remedy="Refund")

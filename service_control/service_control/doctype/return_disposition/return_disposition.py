@@ -11,7 +11,7 @@ from frappe.model.document import Document
 from frappe.utils import flt, now_datetime
 
 from service_control.core import disposition as rules
-from service_control.setup.accounting_dimension import get_dimension_field
+from service_control.service_control import vouchers
 from service_control.utils import domain_errors, get_company_defaults
 
 DECISIONS = {rules.SCRAP: "scrap", rules.REWORK: "rework", rules.RESTOCK: "restock"}
@@ -84,28 +84,16 @@ class ReturnDisposition(Document):
 		self.save()
 
 	def make_stock_entries(self) -> None:
-		dimension = get_dimension_field()
 		cost_center = frappe.get_cached_value("Company", self.company, "cost_center")
 		with domain_errors(title=_("Invalid disposition")):
 			plans = rules.stock_entry_plan(self._lines(), self._targets())
 		rows = {row.idx: row for row in self.items}
 		for plan in plans:
-			se = frappe.new_doc("Stock Entry")
-			se.update(
-				{
-					"stock_entry_type": plan["purpose"],
-					"purpose": plan["purpose"],
-					"company": self.company,
-					"remarks": _("Return Disposition {0}: {1} for complaint {2}").format(
-						self.name, _(plan["decision"]), self.customer_complaint
-					),
-				}
-			)
-			if dimension and se.meta.has_field(dimension):
-				se.set(dimension, self.customer_complaint)
-			for item in plan["items"]:
-				se.append(
-					"items",
+			# the approved disposition authorises the movement
+			se = vouchers.make_stock_entry(
+				self.company,
+				plan["purpose"],
+				[
 					{
 						"item_code": item["item_code"],
 						"qty": item["qty"],
@@ -113,45 +101,37 @@ class ReturnDisposition(Document):
 						"t_warehouse": item["t_warehouse"],
 						"expense_account": plan["expense_account"],
 						"cost_center": cost_center,
-						**({dimension: self.customer_complaint} if dimension else {}),
-					},
-				)
-			if not plan["expense_account"]:
-				for detail in se.items:
-					detail.expense_account = None
-			se.flags.ignore_permissions = True  # the approved disposition authorises the movement
-			se.insert()
-			se.submit()
+					}
+					for item in plan["items"]
+				],
+				_("Return Disposition {0}: {1} for complaint {2}").format(
+					self.name, _(plan["decision"]), self.customer_complaint
+				),
+				complaint=self.customer_complaint,
+			)
 			prefix = DECISIONS[plan["decision"]]
 			for item, detail in zip(plan["items"], se.items, strict=True):
 				row = rows[item["idx"]]
 				row.db_set({f"{prefix}_stock_entry": se.name, f"{prefix}_value": flt(detail.amount)})
 
 	def cancel_stock_entries(self) -> None:
+		"""The later decisions' entries first; one the goods of which were used since stays."""
 		from erpnext.stock.stock_ledger import NegativeStockError
 
-		names = []
 		for prefix in reversed(DECISIONS.values()):
 			for row in self.items:
 				name = row.get(f"{prefix}_stock_entry")
-				if name and name not in names:
-					names.append(name)
-		for name in names:
-			se = frappe.get_doc("Stock Entry", name)
-			if se.docstatus != 1:
-				continue
-			se.flags.ignore_permissions = True
-			try:
-				se.cancel()
-			except NegativeStockError as e:
-				frappe.throw(
-					_(
-						"Stock Entry {0} cannot be cancelled: the goods it moved have already been used or sold, "
-						"so the disposition stays. ERPNext says: {1}"
-					).format(name, str(e)),
-					exc=NegativeStockError,
-					title=_("Goods already used"),
-				)
+				try:
+					vouchers.cancel_submitted([("Stock Entry", name)])
+				except NegativeStockError as e:
+					frappe.throw(
+						_(
+							"Stock Entry {0} cannot be cancelled: the goods it moved have already been used or sold, "
+							"so the disposition stays. ERPNext says: {1}"
+						).format(name, str(e)),
+						exc=NegativeStockError,
+						title=_("Goods already used"),
+					)
 
 	# --------------------------------------------------------------------------------------
 
