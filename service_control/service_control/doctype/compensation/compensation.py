@@ -70,8 +70,6 @@ class Compensation(Document):
 		responsibility: DF.Data | None
 		sales_invoice: DF.Link | None
 		settlement_method: DF.Literal["Journal Entry", "Credit Note", "Payment Entry", "Free Replacement"]
-		supplier: DF.Link | None
-		supplier_recovery: DF.Link | None
 		status: DF.Literal[
 			"Draft",
 			"Pending Quality Approval",
@@ -81,6 +79,8 @@ class Compensation(Document):
 			"Settled",
 			"Cancelled",
 		]
+		supplier: DF.Link | None
+		supplier_recovery: DF.Link | None
 		total_amount: DF.Currency
 	# end: auto-generated types
 

@@ -5,4 +5,21 @@ from frappe.model.document import Document
 
 
 class ComplaintContainmentAction(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		action: DF.SmallText
+		action_owner: DF.Link | None
+		action_type: DF.Literal["Temporary", "Emergency"]
+		done_on: DF.Date | None
+		due_date: DF.Date | None
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+	# end: auto-generated types
 	pass

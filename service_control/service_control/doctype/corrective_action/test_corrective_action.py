@@ -583,7 +583,9 @@ class TestCorrectiveActionPermissionsAndPrint(FrappeTestCase):
 	def test_daily_job_is_scheduled(self):
 		method = "service_control.service_control.capa_sweep.run_daily"
 		self.assertIn(method, frappe.get_hooks("scheduler_events")["daily_long"])
-		self.assertEqual(frappe.db.get_value("Scheduled Job Type", {"method": method}, "frequency"), "Daily Long")
+		self.assertEqual(
+			frappe.db.get_value("Scheduled Job Type", {"method": method}, "frequency"), "Daily Long"
+		)
 
 	def test_workflow_by_role_and_the_core_gate_behind_it(self):
 		from frappe.model.workflow import WorkflowTransitionError, apply_workflow

@@ -21,6 +21,77 @@ REFERENCE_FIELDS = (
 
 
 class CustomerComplaint(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from service_control.service_control.doctype.complaint_containment_action.complaint_containment_action import (
+			ComplaintContainmentAction,
+		)
+		from service_control.service_control.doctype.service_sla_clock.service_sla_clock import (
+			ServiceSLAClock,
+		)
+		from service_control.service_control.doctype.service_sla_pause.service_sla_pause import (
+			ServiceSLAPause,
+		)
+
+		affected_qty: DF.Float
+		answer_method: DF.Literal["", "Phone", "Reply Letter", "E-mail", "Other"]
+		arranged_on: DF.Datetime | None
+		arrangement_plan: DF.SmallText | None
+		batch_no: DF.Link | None
+		cancel_reason: DF.SmallText | None
+		category: DF.Link | None
+		change_reason: DF.SmallText | None
+		channel: DF.Literal["Phone", "E-mail", "Letter", "Visit", "Fax", "Portal", "Other"]
+		closed_by: DF.Link | None
+		closed_on: DF.Datetime | None
+		company: DF.Link
+		confirmed_on: DF.Datetime | None
+		contact: DF.Link | None
+		contact_email: DF.Data | None
+		contact_phone: DF.Data | None
+		containment_actions: DF.Table[ComplaintContainmentAction]
+		corrective_action: DF.Link | None
+		corrective_action_status: DF.Data | None
+		customer: DF.Link
+		customer_deadline: DF.Datetime | None
+		customer_name: DF.Data | None
+		delivery_note: DF.Link | None
+		department: DF.Link | None
+		description: DF.TextEditor
+		first_response_on: DF.Datetime | None
+		investigation_owner: DF.Link | None
+		item_code: DF.Link | None
+		item_name: DF.Data | None
+		naming_series: DF.Literal["CC-.YYYY.-"]
+		received_on: DF.Datetime
+		remedy_requested: DF.SmallText | None
+		replied_by: DF.Link | None
+		replied_on: DF.Datetime | None
+		reply: DF.TextEditor | None
+		responsibility: DF.Literal["", "Company", "Supplier", "Carrier", "Customer", "Undetermined"]
+		retain_until: DF.Date | None
+		root_cause: DF.Text | None
+		sales_invoice: DF.Link | None
+		sales_order: DF.Link | None
+		satisfaction: DF.Literal["", "Satisfied", "Partly Satisfied", "Not Satisfied", "Unreachable"]
+		satisfaction_comment: DF.SmallText | None
+		serial_no: DF.Link | None
+		severity: DF.Literal["Minor", "Major", "Critical"]
+		sla_clocks: DF.Table[ServiceSLAClock]
+		sla_pauses: DF.Table[ServiceSLAPause]
+		sla_state: DF.Literal["On Track", "At Risk", "Breached", "Met", "Met Late", "Paused", "Stopped"]
+		status: DF.Literal["Open", "Investigating", "Awaiting Customer", "Answered", "Closed", "Cancelled"]
+		supplier: DF.Link | None
+		title: DF.Data | None
+		urgency: DF.Literal["Normal", "Urgent"]
+
+	# end: auto-generated types
 	def before_insert(self):
 		apply_portal_defaults(self)  # a website user files for their own customer only
 

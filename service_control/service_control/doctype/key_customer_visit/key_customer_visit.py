@@ -16,20 +16,20 @@ class KeyCustomerVisit(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		attendees: DF.SmallText
+		attendees: DF.SmallText | None
 		company: DF.Link
 		customer: DF.Link
-		customer_attendees: DF.SmallText
-		customer_name: DF.Data
-		findings: DF.Text
-		follow_up_actions: DF.Text
-		follow_up_due: DF.Date
-		follow_up_owner: DF.Link
+		customer_attendees: DF.SmallText | None
+		customer_name: DF.Data | None
+		findings: DF.Text | None
+		follow_up_actions: DF.Text | None
+		follow_up_due: DF.Date | None
+		follow_up_owner: DF.Link | None
 		naming_series: DF.Literal["KCV-.YYYY.-"]
-		purpose: DF.SmallText
+		purpose: DF.SmallText | None
 		status: DF.Literal["Planned", "Completed", "Cancelled"]
 		visit_date: DF.Date
-		visited_by: DF.Link
+		visited_by: DF.Link | None
 	# end: auto-generated types
 
 	def validate(self):

@@ -13,9 +13,9 @@ class SatisfactionSurveyCriterion(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		description: DF.SmallText
+		description: DF.SmallText | None
 		label_en: DF.Data
-		label_zh: DF.Data
+		label_zh: DF.Data | None
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data

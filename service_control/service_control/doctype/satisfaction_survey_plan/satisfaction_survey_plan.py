@@ -23,12 +23,12 @@ class SatisfactionSurveyPlan(Document):
 		)
 
 		company: DF.Link
-		customer_group: DF.Link
+		customer_group: DF.Link | None
 		customers: DF.Table[SatisfactionSurveyPlanCustomer]
 		frequency: DF.Literal["Half-yearly", "Quarterly", "Annual"]
 		is_active: DF.Check
 		naming_series: DF.Literal["SSP-.YYYY.-"]
-		periods: DF.SmallText
+		periods: DF.SmallText | None
 		plan_owner: DF.Link
 		plan_year: DF.Int
 		selection: DF.Literal["Key Customers", "Customer Group", "Customer List"]

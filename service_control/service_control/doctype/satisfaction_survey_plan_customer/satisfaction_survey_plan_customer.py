@@ -14,7 +14,7 @@ class SatisfactionSurveyPlanCustomer(Document):
 		from frappe.types import DF
 
 		customer: DF.Link
-		customer_name: DF.Data
+		customer_name: DF.Data | None
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data

@@ -27,31 +27,31 @@ class SatisfactionSurveyResponse(Document):
 			SatisfactionSurveyScore,
 		)
 
-		comments: DF.Text
+		comments: DF.Text | None
 		company: DF.Link
-		contact: DF.Link
-		contact_email: DF.Data
+		contact: DF.Link | None
+		contact_email: DF.Data | None
 		customer: DF.Link
-		customer_group: DF.Link
-		customer_name: DF.Data
-		expires_on: DF.Date
+		customer_group: DF.Link | None
+		customer_name: DF.Data | None
+		expires_on: DF.Date | None
 		naming_series: DF.Literal["SSR-.YYYY.-"]
 		nps_score: DF.Literal["", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]
-		period: DF.Data
-		plan: DF.Link
-		reference_doctype: DF.Link
-		reference_name: DF.DynamicLink
-		responded_by: DF.Link
-		responded_on: DF.Datetime
+		period: DF.Data | None
+		plan: DF.Link | None
+		reference_doctype: DF.Link | None
+		reference_name: DF.DynamicLink | None
+		responded_by: DF.Link | None
+		responded_on: DF.Datetime | None
 		scores: DF.Table[SatisfactionSurveyScore]
-		sent_on: DF.Datetime
+		sent_on: DF.Datetime | None
 		source: DF.Literal["Online", "Phone", "Visit", "Paper", "Case"]
 		status: DF.Literal["Pending", "Sent", "Answered", "Expired"]
-		survey_date: DF.Date
-		survey_key: DF.Data
+		survey_date: DF.Date | None
+		survey_key: DF.Data | None
 		template: DF.Link
-		title: DF.Data
-		token_hash: DF.Data
+		title: DF.Data | None
+		token_hash: DF.Data | None
 		weighted_score: DF.Percent
 	# end: auto-generated types
 

@@ -14,7 +14,7 @@ class SatisfactionSurveyScore(Document):
 		from frappe.types import DF
 
 		criterion: DF.Data
-		label_zh: DF.Data
+		label_zh: DF.Data | None
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data

@@ -26,10 +26,10 @@ class SatisfactionSurveyTemplate(Document):
 		criteria: DF.Table[SatisfactionSurveyCriterion]
 		enabled: DF.Check
 		include_nps: DF.Check
-		intro_en: DF.SmallText
-		intro_zh: DF.SmallText
-		nps_question_en: DF.Data
-		nps_question_zh: DF.Data
+		intro_en: DF.SmallText | None
+		intro_zh: DF.SmallText | None
+		nps_question_en: DF.Data | None
+		nps_question_zh: DF.Data | None
 		scale: DF.Literal["1-5", "0-10"]
 		template_name: DF.Data
 		total_weight: DF.Float

@@ -32,12 +32,20 @@ class ServiceControlSettings(Document):
 		)
 
 		at_risk_percent: DF.Percent
+		capa_effectiveness_days: DF.Int
+		capa_reminder_days: DF.Int
 		company_defaults: DF.Table[ServiceCompanyDefaults]
 		escalation_levels: DF.Table[ServiceEscalationLevel]
+		key_customer_visit_months: DF.Int
 		management_representative: DF.Link | None
 		repair_satisfied_rating: DF.Int
 		retention_years: DF.Int
+		satisfaction_target_percent: DF.Percent
 		sla_targets: DF.Table[ServiceSLATarget]
+		survey_token_days: DF.Int
+		warranty_months: DF.Int
+		warranty_refund_days: DF.Int
+		warranty_replace_days: DF.Int
 		working_hours: DF.Table[ServiceWorkingHours]
 	# end: auto-generated types
 

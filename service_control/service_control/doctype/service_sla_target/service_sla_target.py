@@ -5,4 +5,21 @@ from frappe.model.document import Document
 
 
 class ServiceSLATarget(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		basis: DF.Literal["Calendar Hours", "Working Hours"]
+		document_type: DF.Literal["Customer Complaint", "Repair Request"]
+		hours: DF.Float
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		stage: DF.Literal["First Reply", "Arrangement", "Resolution", "Closure"]
+		urgency: DF.Literal["Urgent", "Normal"]
+	# end: auto-generated types
 	pass
