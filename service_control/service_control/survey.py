@@ -465,6 +465,42 @@ def overdue_key_customers(today=None) -> list[dict]:
 	)
 
 
+def plan_visit(
+	customer: str,
+	company: str | None,
+	day,
+	owner: str | None,
+	purpose: str,
+	todo: str,
+	ignore_permissions: bool = False,
+):
+	"""A Planned Key Customer Visit with a ToDo for its visitor: a Planned visit stops further
+	reminders, so it carries its own ToDo (closed when the visit is completed or cancelled)."""
+	visit = frappe.get_doc(
+		{
+			"doctype": "Key Customer Visit",
+			"customer": customer,
+			"company": company,
+			"status": "Planned",
+			"visit_date": day,
+			"visited_by": owner,
+			"purpose": purpose,
+		}
+	).insert(ignore_permissions=ignore_permissions)
+	frappe.get_doc(
+		{
+			"doctype": "ToDo",
+			"allocated_to": owner,
+			"reference_type": "Key Customer Visit",
+			"reference_name": visit.name,
+			"date": day,
+			"priority": "Medium",
+			"description": todo,
+		}
+	).insert(ignore_permissions=True)
+	return visit
+
+
 def remind_key_customer_visits(today=None) -> int:
 	"""Plan a visit and give its owner a ToDo, once: the Planned visit stops further reminders."""
 	today = getdate(today)
@@ -474,32 +510,18 @@ def remind_key_customer_visits(today=None) -> int:
 	made = 0
 	for row in overdue_key_customers(today):  # only the overdue key customers: a short list
 		owner = row.account_manager or fallback
-		visit = frappe.get_doc(
-			{
-				"doctype": "Key Customer Visit",
-				"customer": row.customer,
-				"company": company,
-				"status": "Planned",
-				"visit_date": add_days(today, 30),
-				"visited_by": owner,
-				"purpose": _("Yearly key-customer visit"),
-			}
-		)
-		visit.insert(ignore_permissions=True)
 		last = frappe.format(row.last_visit, "Date") if row.last_visit else _("never")
-		frappe.get_doc(
-			{
-				"doctype": "ToDo",
-				"allocated_to": owner,
-				"reference_type": "Key Customer Visit",
-				"reference_name": visit.name,
-				"date": visit.visit_date,
-				"priority": "Medium",
-				"description": _(
-					"Key customer {0} has had no visit for {1} months (last visit: {2}). Plan the visit."
-				).format(row.customer_name or row.customer, months, last),
-			}
-		).insert(ignore_permissions=True)
+		plan_visit(
+			row.customer,
+			company,
+			add_days(today, 30),
+			owner,
+			_("Yearly key-customer visit"),
+			_("Key customer {0} has had no visit for {1} months (last visit: {2}). Plan the visit.").format(
+				row.customer_name or row.customer, months, last
+			),
+			ignore_permissions=True,
+		)
 		made += 1
 	return made
 
@@ -522,7 +544,7 @@ def plan_key_customer_visits(year: int | str, company: str | None = None) -> int
 		rules.planned_visit_date(None, year, today, visit_interval())  # checks the year
 	rows = frappe.db.sql(
 		"""
-		select cu.name as customer, cu.account_manager,
+		select cu.name as customer, cu.customer_name, cu.account_manager,
 			(select max(v.visit_date) from `tabKey Customer Visit` v
 				where v.customer = cu.name and v.status = 'Completed') as last_visit
 		from `tabCustomer` cu
@@ -542,32 +564,16 @@ def plan_key_customer_visits(year: int | str, company: str | None = None) -> int
 			getdate(row.last_visit) if row.last_visit else None, year, today, months
 		)
 		owner = row.account_manager or fallback
-		visit = frappe.get_doc(
-			{
-				"doctype": "Key Customer Visit",
-				"customer": row.customer,
-				"company": company,
-				"status": "Planned",
-				"visit_date": day,
-				"visited_by": owner,
-				"purpose": _("Annual key-customer visit {0}").format(year),
-			}
-		).insert()
-		# like the overdue reminder: a Planned visit stops further reminders, so it carries its own
-		# ToDo for the visitor (closed when the visit is completed or cancelled)
-		frappe.get_doc(
-			{
-				"doctype": "ToDo",
-				"allocated_to": owner,
-				"reference_type": "Key Customer Visit",
-				"reference_name": visit.name,
-				"date": day,
-				"priority": "Medium",
-				"description": _("Visit key customer {0} on {1} (annual visit plan {2}).").format(
-					visit.customer_name or row.customer, frappe.format(day, "Date"), year
-				),
-			}
-		).insert(ignore_permissions=True)
+		plan_visit(
+			row.customer,
+			company,
+			day,
+			owner,
+			_("Annual key-customer visit {0}").format(year),
+			_("Visit key customer {0} on {1} (annual visit plan {2}).").format(
+				row.customer_name or row.customer, frappe.format(day, "Date"), year
+			),
+		)
 	return len(rows)
 
 
