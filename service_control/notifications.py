@@ -39,6 +39,43 @@ def real_users(users) -> list[str]:
 	return sorted({u for u in users if u and u not in ("Administrator", "Guest")})
 
 
+def alert(users: list[str], subject: str, doctype: str, name: str, from_user: str = "Administrator") -> None:
+	"""A desk notification (Notification Log, type Alert) about a document, to each user."""
+	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
+
+	if users:
+		make_notification_logs(
+			{
+				"subject": subject,
+				"type": "Alert",
+				"document_type": doctype,
+				"document_name": name,
+				"from_user": from_user,
+			},
+			users,
+		)
+
+
+def assign(
+	users: list[str], subject: str, doctype: str, name: str, *, date=None, notify: bool = False
+) -> None:
+	"""Assign the document to each user (an open ToDo in their "Assigned to me")."""
+	from frappe.desk.form.assign_to import add
+
+	if users:
+		add(
+			{
+				"assign_to": users,
+				"doctype": doctype,
+				"name": name,
+				"description": subject,
+				"date": date,
+				"notify": int(notify),
+			},
+			ignore_permissions=True,
+		)
+
+
 def send_pending(
 	log_doctype: str,
 	fields: list[str],

@@ -128,6 +128,15 @@ class NpsResult:
 	def count(self) -> int:
 		return self.promoters + self.passives + self.detractors
 
+	def add(self, score: int) -> None:
+		"""Promoters score 9-10, detractors 0-6, passives 7-8."""
+		if score >= PROMOTER_MIN:
+			self.promoters += 1
+		elif score <= DETRACTOR_MAX:
+			self.detractors += 1
+		else:
+			self.passives += 1
+
 	@property
 	def nps(self) -> float | None:
 		"""% promoters - % detractors, from -100 to 100; None without answers."""
@@ -143,12 +152,7 @@ def nps(scores: Iterable[int | None]) -> NpsResult:
 		if score is None:
 			continue
 		check_nps_score(score, required=True)
-		if score >= PROMOTER_MIN:
-			result.promoters += 1
-		elif score <= DETRACTOR_MAX:
-			result.detractors += 1
-		else:
-			result.passives += 1
+		result.add(score)
 	return result
 
 
@@ -178,12 +182,7 @@ class IndexCell:
 		self.count += 1
 		self.total += score
 		if nps_score is not None:
-			if nps_score >= PROMOTER_MIN:
-				self.nps.promoters += 1
-			elif nps_score <= DETRACTOR_MAX:
-				self.nps.detractors += 1
-			else:
-				self.nps.passives += 1
+			self.nps.add(nps_score)
 
 
 GROUP_BY = ("period", "customer_group", "criterion")

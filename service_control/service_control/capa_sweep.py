@@ -22,9 +22,17 @@ from frappe import _
 from frappe.utils import add_days, getdate, now_datetime
 
 from service_control.core import capa as rules
-from service_control.notifications import get_enabled_users_with_role, real_users, rowcount, send_pending
+from service_control.notifications import (
+	alert,
+	assign,
+	get_enabled_users_with_role,
+	real_users,
+	rowcount,
+	send_pending,
+)
 from service_control.utils import get_settings
 
+CAPA = "Corrective Action"
 REMINDER = "Reminder"
 OVERDUE = "Overdue"
 EFFECTIVENESS_DUE = "Effectiveness Due"
@@ -115,46 +123,13 @@ def notify_pending(limit: int = 500) -> int:
 	)
 
 
-def _notify(users: list[str], subject: str, capa: str) -> None:
-	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
-
-	if users:
-		make_notification_logs(
-			{
-				"subject": subject,
-				"type": "Alert",
-				"document_type": "Corrective Action",
-				"document_name": capa,
-				"from_user": "Administrator",
-			},
-			users,
-		)
-
-
-def _assign(users: list[str], subject: str, capa: str, date_: date | None = None) -> None:
-	from frappe.desk.form.assign_to import add as assign
-
-	if users:
-		assign(
-			{
-				"assign_to": users,
-				"doctype": "Corrective Action",
-				"name": capa,
-				"description": subject,
-				"date": date_,
-				"notify": 0,
-			},
-			ignore_permissions=True,
-		)
-
-
 def _send_reminder(row) -> list[str]:
 	owner, action = frappe.db.get_value("Corrective Action Item", row.row_name, ["action_owner", "action"])
 	users = real_users([owner])
 	subject = _("CAPA {0}: your action is due on {1}: {2}").format(
 		row.corrective_action, frappe.format(row.due_date, "Date"), (action or "")[:80]
 	)
-	_notify(users, subject, row.corrective_action)
+	alert(users, subject, CAPA, row.corrective_action)
 	return users
 
 
@@ -164,8 +139,8 @@ def _send_escalation(row) -> list[str]:
 	subject = _("CAPA {0}: action of {1} overdue since {2}: {3}").format(
 		row.corrective_action, owner or _("nobody"), frappe.format(row.due_date, "Date"), (action or "")[:80]
 	)
-	_notify(users, subject, row.corrective_action)
-	_assign(users, subject, row.corrective_action)
+	alert(users, subject, CAPA, row.corrective_action)
+	assign(users, subject, CAPA, row.corrective_action)
 	frappe.db.set_value(
 		"Corrective Action Item", row.row_name, "escalated_on", getdate(), update_modified=False
 	)
@@ -180,7 +155,7 @@ def _send_check_due(row) -> list[str]:
 	subject = _("CAPA {0}: the effectiveness check planned for {1} is due.").format(
 		row.corrective_action, frappe.format(row.due_date, "Date")
 	)
-	_assign(users, subject, row.corrective_action, row.due_date)
+	assign(users, subject, CAPA, row.corrective_action, date=row.due_date)
 	return users
 
 

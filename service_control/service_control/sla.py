@@ -19,6 +19,8 @@ from frappe.utils import get_datetime, getdate, now_datetime
 from service_control.core.escalation import STATE_SEVERITY, EscalationLevel, overall_state, sweep_rules
 from service_control.core.sla import LIVE_STATES, ClockState, Pause, compute_clock, stopped_state
 from service_control.notifications import (
+	alert,
+	assign,
 	get_enabled_users_with_role,
 	real_users,
 	rowcount,
@@ -287,34 +289,13 @@ def _recipients(row, level) -> list[str]:
 
 
 def _notify(row, recipients: list[str]) -> None:
-	from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
-	from frappe.desk.form.assign_to import add as assign
-
 	if not recipients:
 		return
 	subject = _("SLA {0}: {1} {2}, stage {3} (escalation level {4})").format(
 		_(row.trigger), _(row.reference_doctype), row.reference_name, _(row.stage), row.level
 	)
-	assign(
-		{
-			"assign_to": recipients,
-			"doctype": row.reference_doctype,
-			"name": row.reference_name,
-			"description": subject,
-			"notify": 1,
-		},
-		ignore_permissions=True,
-	)
-	make_notification_logs(
-		{
-			"subject": subject,
-			"type": "Alert",
-			"document_type": row.reference_doctype,
-			"document_name": row.reference_name,
-			"from_user": "Administrator",
-		},
-		recipients,
-	)
+	assign(recipients, subject, row.reference_doctype, row.reference_name, notify=True)
+	alert(recipients, subject, row.reference_doctype, row.reference_name)
 
 
 # ------------------------------------------------------------------------------------------

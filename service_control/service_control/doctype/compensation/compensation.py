@@ -9,6 +9,7 @@ the voucher first."""
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.query_builder.functions import IfNull, Sum
 from frappe.utils import flt, now_datetime
 
 from service_control.core import compensation as rules
@@ -394,19 +395,24 @@ def posted_amount(voucher_type: str, voucher_no: str | None) -> float:
 	"""What the voucher debited to accounts other than the party's: the compensation's cost."""
 	if not voucher_no:
 		return 0.0
+	return gl_amounts([(voucher_type, voucher_no)]).get((voucher_type, voucher_no), 0.0)
+
+
+def gl_amounts(vouchers: list[tuple[str, str]]) -> dict[tuple[str, str], float]:
+	"""Debits of each (voucher type, voucher) to accounts other than the party's, in one query."""
+	if not vouchers:
+		return {}
 	gle = frappe.qb.DocType("GL Entry")
 	result = (
 		frappe.qb.from_(gle)
-		.select(frappe.query_builder.functions.Sum(gle.debit))
-		.where(
-			(gle.voucher_type == voucher_type)
-			& (gle.voucher_no == voucher_no)
-			& (gle.is_cancelled == 0)
-			& (frappe.query_builder.functions.IfNull(gle.party, "") == "")
-		)
+		.select(gle.voucher_type, gle.voucher_no, Sum(gle.debit))
+		.where(gle.voucher_no.isin([v[1] for v in vouchers]))
+		.where(gle.is_cancelled == 0)
+		.where(IfNull(gle.party, "") == "")
+		.groupby(gle.voucher_type, gle.voucher_no)
 		.run()
 	)
-	return flt(result[0][0]) if result else 0.0
+	return {(vt, vn): flt(amount) for vt, vn, amount in result}
 
 
 def on_doctype_update():

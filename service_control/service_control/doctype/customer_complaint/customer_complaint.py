@@ -8,6 +8,7 @@ from frappe.utils import add_years, get_datetime, getdate, now_datetime
 
 from service_control.core import complaint as rules
 from service_control.core.record_lock import changed_fields
+from service_control.notifications import alert
 from service_control.portal import customer_condition, get_portal_customers, is_portal_user
 from service_control.service_control import sla
 from service_control.service_control.doctype.customer_complaint.portal import apply_portal_defaults
@@ -233,23 +234,12 @@ class CustomerComplaint(Document):
 		}
 
 	def _inform_management_representative(self) -> None:
-		from frappe.desk.doctype.notification_log.notification_log import make_notification_logs
-
 		user = get_settings().management_representative
-		if not user:
-			return
-		make_notification_logs(
-			{
-				"subject": _("Critical complaint {0} from {1}").format(
-					self.name, self.customer_name or self.customer
-				),
-				"type": "Alert",
-				"document_type": self.doctype,
-				"document_name": self.name,
-				"from_user": frappe.session.user,
-			},
-			[user],
-		)
+		if user:
+			subject = _("Critical complaint {0} from {1}").format(
+				self.name, self.customer_name or self.customer
+			)
+			alert([user], subject, self.doctype, self.name, from_user=frappe.session.user)
 
 
 def load_reference(doctype: str, name: str) -> rules.ReferenceDoc:

@@ -12,6 +12,7 @@ from frappe import _
 from frappe.utils import getdate
 
 from service_control.core import capa as rules
+from service_control.service_control.report_filters import where_dates
 
 
 @frappe.read_only()
@@ -60,10 +61,7 @@ def load_outcomes(filters) -> list[rules.Outcome]:
 	for field in ("company", "department", "cause_category"):
 		if filters.get(field):
 			query = query.where(capa[field] == filters[field])
-	if filters.get("from_date"):
-		query = query.where(capa.opened_on >= getdate(filters.from_date))
-	if filters.get("to_date"):
-		query = query.where(capa.opened_on <= getdate(filters.to_date))
+	query = where_dates(query, capa.opened_on, filters)
 	capas = query.run(as_dict=True)
 	if not capas:
 		return []

@@ -9,6 +9,7 @@ from frappe.query_builder.functions import Count, Sum
 from frappe.utils import getdate
 
 from service_control.core import capa as rules
+from service_control.service_control.report_filters import where_dates
 
 FILTER_FIELDS = ("company", "status", "source_type", "department", "cause_category", "risk_band")
 
@@ -102,10 +103,7 @@ def get_data(filters) -> list[dict]:
 	for field in FILTER_FIELDS:
 		if filters.get(field):
 			query = query.where(capa[field] == filters[field])
-	if filters.get("from_date"):
-		query = query.where(capa.opened_on >= getdate(filters.from_date))
-	if filters.get("to_date"):
-		query = query.where(capa.opened_on <= getdate(filters.to_date))
+	query = where_dates(query, capa.opened_on, filters)
 	rows = query.run(as_dict=True)
 	for row in rows:
 		for key in ("actions", "open_actions", "overdue_actions"):

@@ -12,9 +12,11 @@ accounting dimension by a voucher no compensation made (a manual journal, say) i
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import IfNull, Sum
+from frappe.query_builder.functions import Sum
 from frappe.utils import flt
 
+from service_control.service_control.doctype.compensation.compensation import gl_amounts
+from service_control.service_control.report_filters import where_dates
 from service_control.setup.accounting_dimension import get_dimension_field
 from service_control.utils import get_company_defaults
 
@@ -125,10 +127,7 @@ def get_data(filters) -> list[dict]:
 	for field in ("company", "customer", "settlement_method", "customer_complaint"):
 		if filters.get(field):
 			query = query.where(comp[field] == filters.get(field))
-	if filters.get("from_date"):
-		query = query.where(comp.posting_date >= filters.from_date)
-	if filters.get("to_date"):
-		query = query.where(comp.posting_date <= filters.to_date)
+	query = where_dates(query, comp.posting_date, filters)
 	rows = query.run(as_dict=True)
 	for row in rows:
 		row.voucher_type, field = COST_VOUCHER[row.settlement_method]
@@ -199,23 +198,6 @@ def unmatched_gl(rows: list[dict]) -> dict[tuple[str, str], float]:
 	if linked:
 		query = query.where(gle.voucher_no.notin(list(linked)))
 	return {(company, complaint): flt(amount) for company, complaint, amount in query.run()}
-
-
-def gl_amounts(vouchers: list[tuple[str, str]]) -> dict[tuple[str, str], float]:
-	"""Debits of each voucher to accounts other than the party's, in one query."""
-	if not vouchers:
-		return {}
-	gle = frappe.qb.DocType("GL Entry")
-	result = (
-		frappe.qb.from_(gle)
-		.select(gle.voucher_type, gle.voucher_no, Sum(gle.debit))
-		.where(gle.voucher_no.isin([v[1] for v in vouchers]))
-		.where(gle.is_cancelled == 0)
-		.where(IfNull(gle.party, "") == "")
-		.groupby(gle.voucher_type, gle.voucher_no)
-		.run()
-	)
-	return {(vt, vn): flt(amount) for vt, vn, amount in result}
 
 
 def get_summary(data: list[dict]) -> list[dict]:

@@ -12,9 +12,10 @@ from pypika.terms import ExistsCriterion, Interval
 import frappe
 from frappe import _
 from frappe.query_builder.functions import Count
-from frappe.utils import add_days, cint, getdate
+from frappe.utils import cint
 
 from service_control.core import indicators
+from service_control.service_control.report_filters import where_dates
 
 PARETO = "Pareto"
 REPEATS = "Repeat Complaints"
@@ -225,8 +226,5 @@ def apply_filters(query, complaint, filters):
 	for field in ("company", "customer", "item_code"):
 		if filters.get(field):
 			query = query.where(complaint[field] == filters[field])
-	if filters.get("from_date"):
-		query = query.where(complaint.received_on >= getdate(filters.from_date))
-	if filters.get("to_date"):
-		query = query.where(complaint.received_on < add_days(getdate(filters.to_date), 1))
+	query = where_dates(query, complaint.received_on, filters)
 	return query

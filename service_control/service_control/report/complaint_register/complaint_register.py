@@ -5,7 +5,8 @@
 
 import frappe
 from frappe import _
-from frappe.utils import add_days, getdate
+
+from service_control.service_control.report_filters import where_category, where_dates
 
 
 @frappe.read_only()
@@ -75,20 +76,8 @@ def get_data(filters) -> list[dict]:
 	for field in ("company", "customer", "item_code", "status"):
 		if filters.get(field):
 			query = query.where(complaint[field] == filters[field])
-	if filters.get("category"):
-		lft, rgt = frappe.db.get_value("Complaint Category", filters.category, ["lft", "rgt"])
-		category = frappe.qb.DocType("Complaint Category")
-		query = query.where(
-			complaint.category.isin(
-				frappe.qb.from_(category)
-				.select(category.name)
-				.where((category.lft >= lft) & (category.rgt <= rgt))
-			)
-		)
-	if filters.get("from_date"):
-		query = query.where(complaint.received_on >= getdate(filters.from_date))
-	if filters.get("to_date"):
-		query = query.where(complaint.received_on < add_days(getdate(filters.to_date), 1))
+	query = where_category(query, complaint.category, filters.get("category"))
+	query = where_dates(query, complaint.received_on, filters)
 	return query.run(as_dict=True)
 
 

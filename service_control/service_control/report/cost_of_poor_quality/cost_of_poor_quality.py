@@ -9,6 +9,7 @@ import frappe
 from frappe import _
 from frappe.query_builder.functions import Count, DateFormat, Sum
 
+from service_control.service_control.report_filters import where_dates
 from service_control.setup.accounting_dimension import get_dimension_field
 
 
@@ -81,10 +82,7 @@ def get_data(filters, field: str) -> list[dict]:
 	)
 	if filters.get("company"):
 		query = query.where(gle.company == filters.company)
-	if filters.get("from_date"):
-		query = query.where(gle.posting_date >= filters.from_date)
-	if filters.get("to_date"):
-		query = query.where(gle.posting_date <= filters.to_date)
+	query = where_dates(query, gle.posting_date, filters)
 	for name in ("customer", "item_code", "category"):
 		if filters.get(name):
 			query = query.where(complaint[name] == filters.get(name))

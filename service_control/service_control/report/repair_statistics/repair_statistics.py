@@ -7,9 +7,10 @@ verifications. The arithmetic is service_control.core.repair's."""
 
 import frappe
 from frappe import _
-from frappe.utils import add_days, get_datetime, getdate
+from frappe.utils import get_datetime
 
 from service_control.core import repair as rules
+from service_control.service_control.report_filters import where_dates
 from service_control.utils import get_settings, get_working_calendar
 
 GROUP_FIELDS = {
@@ -101,10 +102,7 @@ def load_records(filters) -> list[rules.RepairRecord]:
 	for field in ("company", "item_code", "technician"):
 		if filters.get(field):
 			query = query.where(request[field] == filters[field])
-	if filters.get("from_date"):
-		query = query.where(request.reported_on >= getdate(filters.from_date))
-	if filters.get("to_date"):
-		query = query.where(request.reported_on < add_days(getdate(filters.to_date), 1))
+	query = where_dates(query, request.reported_on, filters)
 	rows = query.run(as_dict=True)
 	names = [r.name for r in rows]
 	visits, ratings = {}, {}

@@ -8,6 +8,8 @@ import frappe
 from frappe import _
 from frappe.query_builder.functions import DateFormat, Sum
 
+from service_control.service_control.report_filters import where_dates
+
 FIGURES = (
 	("scrap_qty", "Scrap Qty", "Float"),
 	("scrap_value", "Scrap Value", "Currency"),
@@ -61,10 +63,7 @@ def get_data(filters) -> list[dict]:
 			query = query.where(rd[field] == filters.get(field))
 	if filters.get("item_code"):
 		query = query.where(rdi.item_code == filters.item_code)
-	if filters.get("from_date"):
-		query = query.where(rd.posting_date >= filters.from_date)
-	if filters.get("to_date"):
-		query = query.where(rd.posting_date <= filters.to_date)
+	query = where_dates(query, rd.posting_date, filters)
 	return query.run(as_dict=True)
 
 

@@ -11,9 +11,9 @@ from pypika.enums import DatePart
 import frappe
 from frappe import _
 from frappe.query_builder.functions import Count, Extract
-from frappe.utils import add_days, getdate
 
 from service_control.core import indicators
+from service_control.service_control.report_filters import where_category, where_dates
 
 GROUP_FIELDS = {"Urgency": "urgency", "Category": "category", "Owner": "investigation_owner"}
 GROUP_LABELS = {
@@ -66,20 +66,8 @@ def get_counts(filters, group_by: str) -> list[tuple]:
 			query = query.where(complaint[field] == filters[field])
 	if filters.get("stage"):
 		query = query.where(clock.stage == filters.stage)
-	if filters.get("category"):
-		lft, rgt = frappe.db.get_value("Complaint Category", filters.category, ["lft", "rgt"])
-		category = frappe.qb.DocType("Complaint Category")
-		query = query.where(
-			complaint.category.isin(
-				frappe.qb.from_(category)
-				.select(category.name)
-				.where((category.lft >= lft) & (category.rgt <= rgt))
-			)
-		)
-	if filters.get("from_date"):
-		query = query.where(complaint.received_on >= getdate(filters.from_date))
-	if filters.get("to_date"):
-		query = query.where(complaint.received_on < add_days(getdate(filters.to_date), 1))
+	query = where_category(query, complaint.category, filters.get("category"))
+	query = where_dates(query, complaint.received_on, filters)
 	rows = query.run(as_dict=True)
 	if group_by == "Month":
 		return [(indicators.month_label(r.year, r.month), r.stage, r.state, r.clocks) for r in rows]
