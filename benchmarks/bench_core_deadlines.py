@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service_control.core.sla import Pause, compute_clock, recompute_many
+from service_control.core.sla import Pause, compute_clock, recompute_running
 from service_control.core.working_time import WorkingCalendar
 
 SEED = 20240101
@@ -88,11 +88,24 @@ def bench_clocks(calendar: WorkingCalendar, rng: random.Random) -> None:
 		)
 	print(f"sla.compute_clock (mixed pauses/met/cap): {rate(CALLS, timer.perf_counter() - began)}")
 
-	items = clock_items(rng, BULK_ITEMS, now)
+	# the recompute job reads running clocks only: the mix without the met ones
+	items = [
+		(key, start, allowance, pauses, cap)
+		for key, start, allowance, pauses, met_on, cap in clock_items(rng, BULK_ITEMS, now)
+		if met_on is None
+	]
 	began = timer.perf_counter()
-	count = sum(1 for _result in recompute_many(items, clock=calendar, now=now, at_risk_share=0.75))
+	count = sum(1 for _result in recompute_running(items, clock=calendar, now=now, at_risk_share=0.75))
 	elapsed = timer.perf_counter() - began
-	print(f"sla.recompute_many {count:,} items: {elapsed:.2f} s ({rate(count, elapsed)})")
+	print(f"sla.recompute_running {count:,} running clocks (mixed): {elapsed:.2f} s ({rate(count, elapsed)})")
+	# what the worst-case site benchmark has: no pause, no customer deadline
+	items = [(key, start, allowance, (), None) for key, start, allowance, *_rest in items]
+	began = timer.perf_counter()
+	count = sum(1 for _result in recompute_running(items, clock=calendar, now=now, at_risk_share=0.75))
+	elapsed = timer.perf_counter() - began
+	print(
+		f"sla.recompute_running {count:,} running clocks (no pause, no cap): {elapsed:.2f} s ({rate(count, elapsed)})"
+	)
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from service_control.core.sla import (
 	Pause,
 	SlaError,
 	compute_clock,
-	recompute_many,
+	recompute_running,
 	stopped_state,
 )
 from service_control.core.working_time import CalendarClock, WorkingCalendar
@@ -288,21 +288,32 @@ def test_touching_and_empty_pauses_are_valid():
 # --- bulk ---------------------------------------------------------------------------------------------
 
 
-def test_recompute_many():
+def test_recompute_running():
 	items = [
-		("A", at(1, 9), 8 * HOUR, (), None, None),
-		("B", at(1, 9), 8 * HOUR, [Pause(at(1, 10), None)], None, None),
-		("C", at(1, 9), 8 * HOUR, (), at(1, 10), None),
-		("D", at(1, 9), 8 * HOUR, (), None, at(1, 10)),
+		("A", at(1, 9), 8 * HOUR, (), None),
+		("B", at(1, 9), 8 * HOUR, [Pause(at(1, 10), None)], None),
+		("C", at(1, 9), 2 * HOUR, (), None),
+		("D", at(1, 9), 8 * HOUR, (), at(1, 10)),
+		("E", at(1, 9), 3 * HOUR, (), None),
 	]
-	results = dict(recompute_many(iter(items), clock=CALENDAR, now=at(1, 12)))
-	assert [results[key].state for key in "ABCD"] == [
+	results = {key: rest for key, *rest in recompute_running(iter(items), clock=CALENDAR, now=at(1, 11, 30))}
+	assert [results[key][2] for key in "ABCDE"] == [
 		ClockState.ON_TRACK,
 		ClockState.PAUSED,
-		ClockState.MET,
 		ClockState.BREACHED,
+		ClockState.BREACHED,
+		ClockState.AT_RISK,
 	]
-	assert results["A"] == compute_clock(start=at(1, 9), allowance=8 * HOUR, clock=CALENDAR, now=at(1, 12))
+	assert results["A"][:2] == [at(2, 9), at(1, 16)]  # 8 h and 6 h of working time (lunch 12-13)
+	assert results["B"][:2] == [None, None]  # paused before the allowance ran out, no cap
+	assert results["D"][0] == at(1, 10)  # the customer's deadline wins
+
+
+def test_recompute_running_refuses_bad_input():
+	with pytest.raises(SlaError):
+		list(recompute_running([("A", at(1, 9), timedelta(0), (), None)], clock=CALENDAR, now=at(1, 9)))
+	with pytest.raises(SlaError):
+		list(recompute_running([], clock=CALENDAR, now=at(1, 9), at_risk_share=1))
 
 
 # --- property against a minute walk ---------------------------------------------------------------
@@ -353,3 +364,42 @@ def test_due_on_matches_minute_walk_with_pauses(start, allowance_minutes, pauses
 		assert result.elapsed + result.remaining == allowance
 	if result.state is ClockState.BREACHED:
 		assert result.remaining == timedelta(0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+	minutes,
+	st.integers(1, 5 * 1440),
+	st.integers(0, 20 * 1440),
+	st.lists(st.tuples(st.integers(0, 3 * 1440), st.integers(0, 2 * 1440)), max_size=2),
+	st.booleans(),
+	st.one_of(st.none(), st.integers(1, 10 * 1440)),
+	st.sampled_from([0.5, 0.75, 0.9]),
+	st.booleans(),
+)
+def test_recompute_running_agrees_with_compute_clock(
+	start, allowance, now_after, pause_spans, last_open, cap_after, share, working
+):
+	"""The bulk path (fast when there is no pause and no cap) gives compute_clock's answers."""
+	pauses, begin = [], start
+	for gap, length in pause_spans:
+		begin += gap * MINUTE
+		pauses.append(Pause(begin, begin + length * MINUTE))
+		begin += length * MINUTE
+	if pauses and last_open:
+		pauses[-1] = Pause(pauses[-1].start, None)
+	cap = start + cap_after * MINUTE if cap_after else None
+	now = start + now_after * MINUTE
+	on = CALENDAR if working else CalendarClock()
+	item = ("K", start, allowance * MINUTE, pauses, cap)
+	[(_key, due_on, at_risk_on, state)] = recompute_running([item], clock=on, now=now, at_risk_share=share)
+	expected = compute_clock(
+		start=start,
+		allowance=allowance * MINUTE,
+		clock=on,
+		now=now,
+		pauses=pauses,
+		at_risk_share=share,
+		cap=cap,
+	)
+	assert (due_on, at_risk_on, state) == (expected.due_on, expected.at_risk_on, expected.state)

@@ -146,6 +146,17 @@ def test_add_matches_minute_walk(calendar, start, data):
 
 
 @SLOW
+@given(calendars(), minute_starts, st.data())
+def test_add_each_matches_minute_walk(calendar, start, data):
+	"""Several durations from one start (the bulk recompute's due and at-risk instants)."""
+	clock, reference, weekly = calendar
+	limit = min(3 * 7 * 1440, 4 * week_minutes(weekly))
+	durations = [m * MINUTE for m in data.draw(st.lists(st.integers(0, limit), min_size=1, max_size=4))]
+	assert clock.add_each(start, durations) == [reference.add(start, d) for d in durations]
+	assert CalendarClock().add_each(start, durations) == [start + d for d in durations]
+
+
+@SLOW
 @given(calendars(), minute_starts, st.integers(0, 4 * 7 * 1440))
 def test_between_matches_minute_walk(calendar, start, span):
 	clock, reference, _weekly = calendar

@@ -51,6 +51,10 @@ class Clock(Protocol):
 		"""Clock time in [start, end); zero if ``end <= start``."""
 		...
 
+	def add_each(self, start: datetime, durations: Sequence[timedelta]) -> list[datetime]:
+		"""``[add(start, d) for d in durations]``, sharing the work that depends on ``start`` alone."""
+		...
+
 
 class CalendarClock:
 	"""Plain elapsed time: every instant counts."""
@@ -64,6 +68,9 @@ class CalendarClock:
 
 	def between(self, start: datetime, end: datetime) -> timedelta:
 		return end - start if end > start else _ZERO
+
+	def add_each(self, start: datetime, durations: Sequence[timedelta]) -> list[datetime]:
+		return [self.add(start, duration) for duration in durations]
 
 	def __repr__(self) -> str:
 		return "CalendarClock()"
@@ -211,21 +218,46 @@ class WorkingCalendar:
 			if wanted == 0:
 				return start
 			raise WorkingTimeError(_("A duration must not be negative, got {0}."), duration)
-
 		at = _instant_us(start)
-		day, time_us = divmod(at, _DAY_US)
-		hol_days, hol_prefix = self._hol_days, self._hol_prefix
-		index = bisect_left(hol_days, day)
-		# Working time on the absolute scale (see _position), inlined for speed.
-		week_us, week_prefix = self._week_us, self._week_prefix
-		target = (day // 7) * week_us + week_prefix[day % 7] - hol_prefix[index] + wanted
-		if index == len(hol_days) or hol_days[index] != day:
-			target += _worked_until(self._intervals[day % 7], time_us)
+		position, index = self._start_position(at)
+		return self._reach(start, at, position + wanted, index, duration)
 
+	def add_each(self, start: datetime, durations: Sequence[timedelta]) -> list[datetime]:
+		"""``[add(start, d) for d in durations]``: the start's position is found once (the bulk
+		recompute asks for a clock's due and at-risk instants together)."""
+		at = _instant_us(start)
+		position, index = self._start_position(at)
+		out = []
+		for duration in durations:
+			wanted = duration // _ONE_US
+			if wanted > 0:
+				out.append(self._reach(start, at, position + wanted, index, duration))
+			elif wanted == 0:
+				out.append(start)
+			else:
+				raise WorkingTimeError(_("A duration must not be negative, got {0}."), duration)
+		return out
+
+	def _start_position(self, at: int) -> tuple[int, int]:
+		"""The working position of ``at`` where work counts from (see ``_position``), and the
+		number of holidays before its day."""
+		day, time_us = divmod(at, _DAY_US)
+		hol_days = self._hol_days
+		index = bisect_left(hol_days, day)
+		position = (day // 7) * self._week_us + self._week_prefix[day % 7] - self._hol_prefix[index]
+		if index == len(hol_days) or hol_days[index] != day:
+			position += _worked_until(self._intervals[day % 7], time_us)
+		return position, index
+
+	def _reach(self, start: datetime, at: int, target: int, index: int, duration: timedelta) -> datetime:
+		"""The instant at which the working position ``target`` is reached after ``start``
+		(``at`` in microseconds), knowing ``index`` holidays lie before ``start``'s day."""
 		# Find the day whose working time contains the target. Without holidays that is a divmod
 		# by the weekly total; holidays before the answer shift the target by what they remove.
 		# `index` only grows and never passes the true number of holidays up to the answer, so the
 		# fixed point is exact; long runs of holidays fall back to a binary search.
+		hol_days, hol_prefix = self._hol_days, self._hol_prefix
+		week_us, week_prefix = self._week_us, self._week_prefix
 		for _step in range(_MAX_FIXED_POINT_STEPS):
 			week, rest = divmod(target + hol_prefix[index] - 1, week_us)
 			weekday = bisect_right(week_prefix, rest) - 1

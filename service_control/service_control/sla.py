@@ -10,6 +10,8 @@ saves the document. Its Holiday List is reused (per company), its Issue Priority
 procedures have two urgencies, kept as a Select).
 """
 
+import queue
+import threading
 from datetime import date, datetime, timedelta
 
 import frappe
@@ -17,7 +19,14 @@ from frappe import _
 from frappe.utils import get_datetime, getdate, now_datetime
 
 from service_control.core.escalation import STATE_SEVERITY, EscalationLevel, overall_state, sweep_rules
-from service_control.core.sla import LIVE_STATES, ClockState, Pause, compute_clock, stopped_state
+from service_control.core.sla import (
+	LIVE_STATES,
+	ClockState,
+	Pause,
+	compute_clock,
+	recompute_running,
+	stopped_state,
+)
 from service_control.notifications import (
 	alert,
 	assign,
@@ -186,8 +195,9 @@ def _update_states(
 	return rowcount()
 
 
-def _reset_parent_states(parents: set[tuple[str, str]]) -> None:
-	"""Set each parent's list-view state to the worst of its clocks, one UPDATE per doctype.
+def _reset_parent_states(parents: set[tuple[str, str]]) -> list[tuple[str, list]]:
+	"""Statements that set each parent's list-view state to the worst of its clocks, one per
+	doctype.
 
 	Unlike the sweep, which only ever raises the state, a recompute can lower it (a new holiday
 	turns a Breached clock back On Track).
@@ -196,8 +206,8 @@ def _reset_parent_states(parents: set[tuple[str, str]]) -> None:
 	for parenttype, parent in parents:
 		by_type.setdefault(parenttype, []).append(parent)
 	states = ", ".join(["%s"] * len(STATE_SEVERITY))
-	for parenttype, names in by_type.items():
-		frappe.db.sql(
+	return [
+		(
 			f"""update `tab{parenttype}` p join (
 				select parent, elt(min(nullif(field(state, {states}), 0)), {states}) as worst
 				from `tabService SLA Clock`
@@ -207,6 +217,8 @@ def _reset_parent_states(parents: set[tuple[str, str]]) -> None:
 			set p.sla_state = w.worst""",
 			[*STATE_SEVERITY, *STATE_SEVERITY, parenttype, tuple(names)],
 		)
+		for parenttype, names in by_type.items()
+	]
 
 
 def _log_escalations(rule, parenttype: str, meta: dict, now: datetime) -> int:
@@ -314,7 +326,7 @@ def recompute_open_clocks(
 	holiday_list: str | None = None,
 	since: date | str | None = None,
 	until: date | str | None = None,
-	batch_size: int = 5000,
+	batch_size: int = 10_000,
 	now: datetime | None = None,
 ) -> int:
 	"""Move the deadlines of running working-hour clocks after a calendar change.
@@ -322,9 +334,15 @@ def recompute_open_clocks(
 	``since`` / ``until`` bound the changed days (a Holiday List edit passes the first and the
 	day after the last date it added or removed): a clock due before ``since`` or started on or
 	after ``until`` cannot move, so it is not read. Reads clocks in keyset batches (no OFFSET),
-	computes with the core and writes back, in one UPDATE per batch, only the clocks whose
-	deadline or state changed; reports progress to the desk. Calendar-hour clocks do not move.
-	Returns the number of clocks written.
+	computes them with the core's bulk path and writes back, in one statement per batch, only the
+	clocks whose deadline or state changed, together with the list-view state of their parents;
+	reports progress to the desk. Calendar-hour clocks do not move. Returns the number of clocks
+	written.
+
+	Tuned for hundreds of thousands of clocks: each row travels as one text column (PyMySQL
+	decodes columns in pure Python, at a cost above the deadline arithmetic), pauses are fetched
+	only for the parents that have any, and the writes overlap the reading when they can
+	(``_BatchWriter``).
 	"""
 	now = now or now_datetime()
 	share = (get_settings().at_risk_percent or 75) / 100
@@ -333,15 +351,15 @@ def recompute_open_clocks(
 		return 0
 	calendars = {company: get_clock("Working Hours", company) for company in companies}
 	conditions = [
-		"met_on is null",
-		"basis = 'Working Hours'",
-		"company in %(companies)s",
-		"state in %(live)s",
+		"k.met_on is null",
+		"k.basis = 'Working Hours'",
+		"k.company in %(companies)s",
+		"k.state in %(live)s",
 	]
 	if since:
-		conditions.append("(due_on is null or due_on >= %(since)s)")
+		conditions.append("(k.due_on is null or k.due_on >= %(since)s)")
 	if until:
-		conditions.append("start_on < %(until)s")
+		conditions.append("k.start_on < %(until)s")
 	where = " and ".join(conditions)
 	params = {
 		"companies": companies,
@@ -349,47 +367,79 @@ def recompute_open_clocks(
 		"since": getdate(since) if since else None,
 		"until": getdate(until) if until else None,
 		"limit": batch_size,
+		"last": "",
 	}
-	total = frappe.db.sql(f"select count(*) from `tabService SLA Clock` where {where}", params)[0][0]
+	total = frappe.db.sql(f"select count(*) from `tabService SLA Clock` k where {where}", params)[0][0]
+	allowances: dict[str, timedelta] = {}
 	read = written = 0
-	params["last"] = ""
-	while True:
-		rows = frappe.db.sql(
-			f"""select name, parent, parenttype, company, start_on, allowance_hours, cap_on,
-				due_on, at_risk_on, state
-			from `tabService SLA Clock`
-			where {where} and name > %(last)s
-			order by name limit %(limit)s""",
-			params,
-		)
-		if not rows:
-			break
-		params["last"] = rows[-1][0]
-		pauses = _pauses_by_parent({(row[2], row[1]) for row in rows})
-		updates, moved = {}, set()
-		for name, parent, parenttype, company, start, hours, cap, due, at_risk, state in rows:
-			result = compute_clock(
-				start=start,
-				allowance=timedelta(hours=hours),
-				clock=calendars[company],
-				now=now,
-				pauses=pauses.get((parenttype, parent), ()),
-				at_risk_share=share,
-				cap=cap,
+	with _BatchWriter() as writer:
+		while True:
+			rows = [
+				row.split(_SEP)
+				for (row,) in frappe.db.sql(
+					f"""select concat_ws(char(31), k.name, k.parent, k.parenttype, k.company, k.start_on,
+						k.allowance_hours, ifnull(k.cap_on, ''), ifnull(k.due_on, ''),
+						ifnull(k.at_risk_on, ''), k.state,
+						exists(select 1 from `tabService SLA Pause` p
+							where p.parent = k.parent and p.parenttype = k.parenttype))
+					from `tabService SLA Clock` k
+					where {where} and k.name > %(last)s
+					order by k.name limit %(limit)s""",
+					params,
+				)
+			]
+			if not rows:
+				break
+			params["last"] = rows[-1][0]
+			pauses = _pauses_by_parent({(row[2], row[1]) for row in rows if row[10] == "1"})
+			changed, moved = [], set()
+			for company, items in _group_by_company(rows, pauses, allowances).items():
+				for row, due_on, at_risk_on, state in recompute_running(
+					items, clock=calendars[company], now=now, at_risk_share=share
+				):
+					new = (_as_text(due_on), _as_text(at_risk_on), state.value)
+					if new != (row[7], row[8], row[9]):
+						changed.append((row[0], *new))
+						if new[2] != row[9]:  # the parent's list-view state follows clock states only
+							moved.add((row[2], row[1]))
+			if changed:
+				writer.submit([*_clock_batch_statements(changed), *_reset_parent_states(moved)])
+			read += len(rows)
+			written += len(changed)
+			frappe.publish_progress(
+				read * 100 / (total or 1), title=_("Recomputing SLA deadlines"), description=f"{read}/{total}"
 			)
-			new = (result.due_on, result.at_risk_on, result.state.value)
-			if new != (due, at_risk, state):
-				updates[name] = new
-				if new[2] != state:  # the parent's list-view state follows clock states only
-					moved.add((parenttype, parent))
-		_write_clock_batch(updates)
-		_reset_parent_states(moved)
-		read += len(rows)
-		written += len(updates)
-		frappe.publish_progress(
-			read * 100 / (total or 1), title=_("Recomputing SLA deadlines"), description=f"{read}/{total}"
-		)
 	return written
+
+
+def _group_by_company(rows, pauses, allowances) -> dict[str, list[tuple]]:
+	"""The core's ``(key, start, allowance, pauses, cap)`` items per company (one calendar each)."""
+	out: dict[str, list[tuple]] = {}
+	parse = datetime.fromisoformat
+	for row in rows:
+		hours = row[5]
+		allowance = allowances.get(hours)
+		if allowance is None:
+			allowance = allowances[hours] = timedelta(hours=float(hours))
+		out.setdefault(row[3], []).append(
+			(
+				row,
+				parse(row[4]),
+				allowance,
+				pauses.get((row[2], row[1]), ()),
+				parse(row[6]) if row[6] else None,
+			)
+		)
+	return out
+
+
+#: Between the columns of a row read as text: the ASCII unit separator, which no name holds.
+_SEP = "\x1f"
+
+
+def _as_text(value: datetime | None) -> str:
+	"""A Datetime(6) column as MariaDB spells it in text ('' for null, as the read gives it)."""
+	return value.isoformat(" ", "microseconds") if value else ""
 
 
 def _pauses_by_parent(parents: set[tuple[str, str]]) -> dict[tuple[str, str], list[Pause]]:
@@ -408,24 +458,105 @@ def _pauses_by_parent(parents: set[tuple[str, str]]) -> dict[tuple[str, str], li
 	return out
 
 
-def _write_clock_batch(updates: dict[str, tuple]) -> None:
+def _clock_batch_statements(changed: list[tuple[str, str, str, str]]) -> list[tuple]:
 	"""Write a batch of new deadlines in one statement, matched by primary key.
 
 	An ``INSERT ... ON DUPLICATE KEY UPDATE`` of existing names is the cheapest multi-row update
 	MariaDB parses (``CASE name WHEN ...`` is quadratic, a joined derived table slower to parse).
-	A clock deleted since it was read would come back as a bare row; the second statement
-	removes any such row in the same transaction.
+	The values are written as literals: the names are escaped, the rest are the job's own
+	datetimes and states. A clock met or stopped since it was read (someone saved the case
+	meanwhile) keeps what that save wrote; the state is assigned last, so the guards read the
+	state as it was. A clock deleted since it was read would come back as a bare row; the second
+	statement removes any such row in the same transaction.
 	"""
-	if not updates:
-		return
-	values = ", ".join(["(%s, %s, %s, %s)"] * len(updates))
-	frappe.db.sql(
-		f"""insert into `tabService SLA Clock` (name, due_on, at_risk_on, state) values {values}
-		on duplicate key update
-			due_on = values(due_on), at_risk_on = values(at_risk_on), state = values(state)""",
-		[value for name, row in updates.items() for value in (name, *row)],
+	escape = frappe.db.escape
+	values = ", ".join(
+		f"({escape(name, percent=False)}, {_literal(due)}, {_literal(at_risk)}, '{state}')"
+		for name, due, at_risk, state in changed
 	)
-	frappe.db.sql(
-		"delete from `tabService SLA Clock` where parent is null and name in %(names)s",
-		{"names": list(updates)},
-	)
+	live = ", ".join(f"'{s.value}'" for s in LIVE_STATES)
+	running = f"met_on is null and state in ({live})"
+	return [
+		(
+			f"""insert into `tabService SLA Clock` (name, due_on, at_risk_on, state) values {values}
+			on duplicate key update
+				due_on = if({running}, values(due_on), due_on),
+				at_risk_on = if({running}, values(at_risk_on), at_risk_on),
+				state = if({running}, values(state), state)""",
+			None,
+		),
+		("delete from `tabService SLA Clock` where parent is null", None),
+	]
+
+
+def _literal(value: str) -> str:
+	return f"'{value}'" if value else "null"
+
+
+#: Tries of one batch that lost a deadlock to a concurrent save of the same case.
+_WRITE_ATTEMPTS = 3
+
+
+class _BatchWriter:
+	"""Runs the recompute's write statements, overlapping them with the reading when it can.
+
+	A background job's connection has nothing uncommitted, so a second connection in a thread
+	writes and commits batch n while this one reads and computes batch n + 1: MariaDB and Python
+	each keep a core busy. Each batch is committed whole (its clocks with their parents' state),
+	so a failure leaves earlier batches done and the rest as they were; a rerun finishes the job.
+	Inside a transaction that has written already (a test, a caller's save), a second connection
+	would not see those rows and would wait on their locks, so the statements run through
+	``frappe.db`` in that transaction instead.
+	"""
+
+	def __init__(self):
+		self._inline = bool(frappe.db.transaction_writes)
+		self._error: BaseException | None = None
+		if not self._inline:
+			# frappe.db is local to this thread: the writer gets what it needs now
+			self._is_deadlocked = frappe.db.is_deadlocked
+			self._connection = frappe.db.get_connection()
+			self._queue: queue.Queue = queue.Queue(maxsize=2)
+			self._thread = threading.Thread(target=self._run, name="sla-recompute-writer", daemon=True)
+
+	def __enter__(self):
+		if not self._inline:
+			self._thread.start()
+		return self
+
+	def submit(self, statements: list[tuple[str, object]]) -> None:
+		if self._inline:
+			for query, values in statements:
+				frappe.db.sql(query, *([] if values is None else [values]))
+			return
+		if self._error:
+			raise self._error
+		self._queue.put(statements)
+
+	def _run(self) -> None:
+		cursor = self._connection.cursor()
+		while (statements := self._queue.get()) is not None:
+			if self._error:
+				continue  # drain what the reader still queues; __exit__ raises
+			for attempt in range(1, _WRITE_ATTEMPTS + 1):
+				try:
+					for query, values in statements:
+						cursor.execute(query, values)
+					self._connection.commit()
+					break
+				except BaseException as e:
+					self._connection.rollback()
+					# a save of the same case can lock the parent first: retry a deadlock victim
+					if attempt == _WRITE_ATTEMPTS or not (e.args and self._is_deadlocked(e)):
+						self._error = e
+						break
+
+	def __exit__(self, exc_type, exc, tb):
+		if self._inline:
+			return False
+		self._queue.put(None)
+		self._thread.join()
+		self._connection.close()
+		if self._error and not exc:
+			raise self._error
+		return False

@@ -801,3 +801,111 @@ class TestComplaintAudit(FrappeTestCase):
 			(kwargs["holiday_list"], kwargs["since"], kwargs["until"]),
 			(holiday_list.name, holiday, holiday + timedelta(days=1)),
 		)
+
+
+class TestRecomputeJob(FrappeTestCase):
+	"""The calendar-change recompute as the background job runs it: on its own connection,
+	committing each batch, without overwriting what a concurrent save wrote."""
+
+	def setUp(self):
+		make_item()
+		make_customer()
+
+	def tearDown(self):
+		frappe.db.rollback()
+
+	def _working_hour_clock(self, doc, stage: str = "Resolution") -> dict:
+		"""Put one stage of ``doc`` on working hours, its deadline stale as a calendar change
+		leaves it."""
+		frappe.db.sql(
+			"""update `tabService SLA Clock` set basis = 'Working Hours', due_on = due_on - interval 1 hour
+			where parent = %s and stage = %s""",
+			(doc.name, stage),
+		)
+		return frappe.db.get_value(
+			"Service SLA Clock",
+			{"parent": doc.name, "stage": stage},
+			["name", "start_on", "allowance_hours", "due_on"],
+			as_dict=True,
+		)
+
+	def _calendar_due(self, clock) -> object:
+		from service_control.utils import clear_calendar_cache, get_working_calendar
+
+		clear_calendar_cache()
+		return get_working_calendar(TEST_COMPANY).add(
+			get_datetime(clock.start_on), timedelta(hours=clock.allowance_hours)
+		)
+
+	def test_job_writes_on_its_own_connection_and_commits_each_batch(self):
+		doc = make_complaint(description="recompute job test")
+		clock = self._working_hour_clock(doc)
+		frappe.db.commit()  # as a job starts: nothing uncommitted on this connection
+		self.addCleanup(self._delete_committed, doc.name)
+
+		self.assertGreaterEqual(recompute_open_clocks(), 1)
+
+		# nothing went through this connection: the writer's connection wrote and committed
+		self.assertEqual(frappe.db.transaction_writes, 0)
+		frappe.db.rollback()  # a new snapshot; a rollback here cannot undo the writer's commit
+		due = get_datetime(frappe.db.get_value("Service SLA Clock", clock.name, "due_on"))
+		self.assertEqual(due, self._calendar_due(clock))
+		self.assertNotEqual(due, get_datetime(clock.due_on))
+
+	def _delete_committed(self, name: str) -> None:
+		frappe.db.rollback()
+		for table in frappe.get_meta("Customer Complaint").get_table_fields():
+			frappe.db.delete(table.options, {"parent": name, "parenttype": "Customer Complaint"})
+		for doctype, field in (
+			("Version", "docname"),
+			("Comment", "reference_name"),
+			("ToDo", "reference_name"),
+			("Notification Log", "document_name"),
+			("Service Escalation Log", "reference_name"),
+			("Email Queue", "reference_name"),
+		):
+			frappe.db.delete(doctype, {field: name})
+		frappe.db.delete("Customer Complaint", {"name": name})
+		frappe.db.commit()
+
+	def test_a_failing_batch_fails_the_job(self):
+		from service_control.service_control.sla import _BatchWriter
+
+		frappe.db.rollback()
+		with self.assertRaises(Exception) as raised:
+			with _BatchWriter() as writer:
+				self.assertFalse(writer._inline)
+				writer.submit([("update `tabNo Such SC Table` set x = 1", None)])
+		self.assertEqual(raised.exception.args[0], 1146)  # table does not exist
+
+	def test_a_clock_met_or_stopped_since_it_was_read_keeps_what_the_save_wrote(self):
+		from service_control.service_control.sla import _clock_batch_statements
+
+		doc = make_complaint()
+		clocks = {c.stage: c.name for c in doc.sla_clocks}
+		met_on = now_datetime().replace(microsecond=0)
+		frappe.db.set_value("Service SLA Clock", clocks["First Reply"], {"state": "Met", "met_on": met_on})
+		frappe.db.set_value("Service SLA Clock", clocks["Closure"], "state", "Stopped")
+		stale = "2030-01-01 09:00:00.000000"
+		changed = [
+			(clocks[stage], stale, stale, "Breached") for stage in ("First Reply", "Resolution", "Closure")
+		]
+		changed.append(("sc-deleted-meanwhile", stale, stale, "Breached"))
+
+		for query, values in _clock_batch_statements(changed):
+			frappe.db.sql(query, *([] if values is None else [values]))
+
+		rows = {
+			row.name: row
+			for row in frappe.get_all(
+				"Service SLA Clock",
+				filters={"parent": doc.name},
+				fields=["name", "state", "due_on", "met_on"],
+			)
+		}
+		self.assertEqual(rows[clocks["First Reply"]].state, "Met")
+		self.assertNotEqual(get_datetime(rows[clocks["First Reply"]].due_on), get_datetime(stale))
+		self.assertEqual(rows[clocks["Closure"]].state, "Stopped")
+		self.assertEqual(rows[clocks["Resolution"]].state, "Breached")
+		self.assertEqual(get_datetime(rows[clocks["Resolution"]].due_on), get_datetime(stale))
+		self.assertFalse(frappe.db.exists("Service SLA Clock", "sc-deleted-meanwhile"))
