@@ -180,6 +180,7 @@ def insert_complaints(rng: random.Random, count: int, company: str, customer: st
 					company,
 					due,
 					at_risk,
+					at_risk,  # next_on: the sweep looks at an On Track clock when it falls at risk
 					0,
 				)
 			)
@@ -225,6 +226,7 @@ def insert_complaints(rng: random.Random, count: int, company: str, customer: st
 			"company",
 			"due_on",
 			"at_risk_on",
+			"next_on",
 			"escalated_level",
 		],
 		clocks,

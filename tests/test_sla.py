@@ -13,6 +13,7 @@ from service_control.core.sla import (
 	Pause,
 	SlaError,
 	compute_clock,
+	next_check_on,
 	recompute_running,
 	stopped_state,
 )
@@ -289,14 +290,12 @@ def test_touching_and_empty_pauses_are_valid():
 
 
 def test_recompute_running():
-	items = [
-		("A", at(1, 9), 8 * HOUR, (), None),
-		("B", at(1, 9), 8 * HOUR, [Pause(at(1, 10), None)], None),
-		("C", at(1, 9), 2 * HOUR, (), None),
-		("D", at(1, 9), 8 * HOUR, (), at(1, 10)),
-		("E", at(1, 9), 3 * HOUR, (), None),
+	cases = [
+		(at(1, 9), (), [("A", 8 * HOUR, None), ("C", 2 * HOUR, None), ("D", 8 * HOUR, at(1, 10))]),
+		(at(1, 9), [Pause(at(1, 10), None)], [("B", 8 * HOUR, None)]),
+		(at(1, 9), (), [("E", 3 * HOUR, None)]),
 	]
-	results = {key: rest for key, *rest in recompute_running(iter(items), clock=CALENDAR, now=at(1, 11, 30))}
+	results = {key: rest for key, *rest in recompute_running(iter(cases), clock=CALENDAR, now=at(1, 11, 30))}
 	assert [results[key][2] for key in "ABCDE"] == [
 		ClockState.ON_TRACK,
 		ClockState.PAUSED,
@@ -311,7 +310,7 @@ def test_recompute_running():
 
 def test_recompute_running_refuses_bad_input():
 	with pytest.raises(SlaError):
-		list(recompute_running([("A", at(1, 9), timedelta(0), (), None)], clock=CALENDAR, now=at(1, 9)))
+		list(recompute_running([(at(1, 9), (), [("A", timedelta(0), None)])], clock=CALENDAR, now=at(1, 9)))
 	with pytest.raises(SlaError):
 		list(recompute_running([], clock=CALENDAR, now=at(1, 9), at_risk_share=1))
 
@@ -369,18 +368,22 @@ def test_due_on_matches_minute_walk_with_pauses(start, allowance_minutes, pauses
 @settings(max_examples=300, deadline=None)
 @given(
 	minutes,
-	st.integers(1, 5 * 1440),
+	st.lists(
+		st.tuples(st.integers(1, 5 * 1440), st.one_of(st.none(), st.integers(1, 10 * 1440))),
+		min_size=1,
+		max_size=4,
+	),
 	st.integers(0, 20 * 1440),
 	st.lists(st.tuples(st.integers(0, 3 * 1440), st.integers(0, 2 * 1440)), max_size=2),
 	st.booleans(),
-	st.one_of(st.none(), st.integers(1, 10 * 1440)),
 	st.sampled_from([0.5, 0.75, 0.9]),
 	st.booleans(),
 )
 def test_recompute_running_agrees_with_compute_clock(
-	start, allowance, now_after, pause_spans, last_open, cap_after, share, working
+	start, stages, now_after, pause_spans, last_open, share, working
 ):
-	"""The bulk path (fast when there is no pause and no cap) gives compute_clock's answers."""
+	"""The bulk path (one add_each per case for the clocks without pause or cap) gives
+	compute_clock's answers, clock by clock."""
 	pauses, begin = [], start
 	for gap, length in pause_spans:
 		begin += gap * MINUTE
@@ -388,18 +391,29 @@ def test_recompute_running_agrees_with_compute_clock(
 		begin += length * MINUTE
 	if pauses and last_open:
 		pauses[-1] = Pause(pauses[-1].start, None)
-	cap = start + cap_after * MINUTE if cap_after else None
 	now = start + now_after * MINUTE
 	on = CALENDAR if working else CalendarClock()
-	item = ("K", start, allowance * MINUTE, pauses, cap)
-	[(_key, due_on, at_risk_on, state)] = recompute_running([item], clock=on, now=now, at_risk_share=share)
-	expected = compute_clock(
-		start=start,
-		allowance=allowance * MINUTE,
-		clock=on,
-		now=now,
-		pauses=pauses,
-		at_risk_share=share,
-		cap=cap,
-	)
-	assert (due_on, at_risk_on, state) == (expected.due_on, expected.at_risk_on, expected.state)
+	clocks = [
+		(index, allowance * MINUTE, start + cap_after * MINUTE if cap_after else None)
+		for index, (allowance, cap_after) in enumerate(stages)
+	]
+	results = {
+		key: rest
+		for key, *rest in recompute_running([(start, pauses, clocks)], clock=on, now=now, at_risk_share=share)
+	}
+	assert sorted(results) == list(range(len(stages)))
+	for key, allowance, cap in clocks:
+		expected = compute_clock(
+			start=start, allowance=allowance, clock=on, now=now, pauses=pauses, at_risk_share=share, cap=cap
+		)
+		assert results[key] == [expected.due_on, expected.at_risk_on, expected.state]
+
+
+def test_next_check_on_follows_the_state():
+	risk, due = at(1, 15), at(1, 17)
+	assert next_check_on("On Track", risk, due) == risk
+	assert next_check_on("On Track", None, due) == due
+	assert next_check_on("At Risk", risk, due) == due
+	assert next_check_on("At Risk", risk, None) is None  # paused after the at-risk point, no cap
+	for state in ("Breached", "Met", "Met Late", "Paused", "Stopped", None):
+		assert next_check_on(state, risk, due) is None

@@ -50,6 +50,20 @@ class ClockState(StrEnum):
 LIVE_STATES = (ClockState.ON_TRACK, ClockState.AT_RISK, ClockState.BREACHED, ClockState.PAUSED)
 
 
+def next_check_on(state: str | None, at_risk_on: datetime | None, due_on: datetime | None) -> datetime | None:
+	"""When the sweep must look at a clock next: its at-risk instant while On Track, its due
+	instant while At Risk, never in any other state.
+
+	One indexed column for both transitions, so a recompute that moves a deadline rewrites one
+	index entry per clock, not one for the due and one for the at-risk instant.
+	"""
+	if state == ClockState.ON_TRACK:
+		return at_risk_on or due_on
+	if state == ClockState.AT_RISK:
+		return due_on
+	return None
+
+
 def stopped_state(state: str | None) -> ClockState:
 	"""The state of a clock whose case is cancelled: a met stage keeps its result."""
 	if state in (ClockState.MET, ClockState.MET_LATE):
@@ -157,43 +171,51 @@ def compute_clock(
 
 
 def recompute_running(
-	items: Iterable[tuple[K, datetime, timedelta, Sequence[Pause], datetime | None]],
+	cases: Iterable[tuple[datetime, Sequence[Pause], Iterable[tuple[K, timedelta, datetime | None]]]],
 	*,
 	clock: Clock,
 	now: datetime,
 	at_risk_share: float = 0.75,
 ) -> Iterator[tuple[K, datetime | None, datetime | None, ClockState]]:
-	"""Deadlines and state of running (unmet) clocks on one clock, for the bulk recompute job:
-	``(key, start, allowance, pauses, cap)`` in, ``(key, due_on, at_risk_on, state)`` out, lazily.
+	"""Deadlines and state of the running (unmet) clocks of many cases on one clock, for the
+	bulk recompute job: per case ``(start, pauses, clocks)``, each clock ``(key, allowance,
+	cap)``, in; ``(key, due_on, at_risk_on, state)`` out, lazily.
 
-	The same answers as ``compute_clock``. Most clocks have no pause and no customer deadline;
-	those cost one ``clock.add_each`` for both instants, the others go through ``compute_clock``.
+	The same answers as ``compute_clock``. Most clocks have no pause and no customer deadline: a
+	case's such clocks cost one ``clock.add_each``, which finds the start's position once for all
+	their due and at-risk instants; the others go through ``compute_clock``.
 	"""
 	if not 0 < at_risk_share < 1:
 		raise SlaError(_("The at-risk share must lie between 0 and 1, got {0}."), at_risk_share)
-	for key, start, allowance, pauses, cap in items:
-		if pauses or cap is not None:
-			result = compute_clock(
-				start=start,
-				allowance=allowance,
-				clock=clock,
-				now=now,
-				pauses=pauses,
-				at_risk_share=at_risk_share,
-				cap=cap,
-			)
-			yield key, result.due_on, result.at_risk_on, result.state
+	for start, pauses, clocks in cases:
+		plain = []
+		for key, allowance, cap in clocks:
+			if pauses or cap is not None:
+				result = compute_clock(
+					start=start,
+					allowance=allowance,
+					clock=clock,
+					now=now,
+					pauses=pauses,
+					at_risk_share=at_risk_share,
+					cap=cap,
+				)
+				yield key, result.due_on, result.at_risk_on, result.state
+			elif allowance <= _ZERO:
+				raise SlaError(_("The SLA allowance must be positive, got {0}."), allowance)
+			else:
+				plain.append((key, allowance))
+		if not plain:
 			continue
-		if allowance <= _ZERO:
-			raise SlaError(_("The SLA allowance must be positive, got {0}."), allowance)
-		due_on, at_risk_on = clock.add_each(start, (allowance, allowance * at_risk_share))
-		if now >= due_on:
-			state = ClockState.BREACHED
-		elif now >= at_risk_on:
-			state = ClockState.AT_RISK
-		else:
-			state = ClockState.ON_TRACK
-		yield key, due_on, at_risk_on, state
+		instants = clock.add_each(start, [d for _key, a in plain for d in (a, a * at_risk_share)])
+		for (key, _allowance), due_on, at_risk_on in zip(plain, instants[::2], instants[1::2], strict=True):
+			if now >= due_on:
+				state = ClockState.BREACHED
+			elif now >= at_risk_on:
+				state = ClockState.AT_RISK
+			else:
+				state = ClockState.ON_TRACK
+			yield key, due_on, at_risk_on, state
 
 
 def _validate(allowance: timedelta, at_risk_share: float, pauses: Sequence[Pause]) -> None:

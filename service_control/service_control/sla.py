@@ -24,6 +24,7 @@ from service_control.core.sla import (
 	ClockState,
 	Pause,
 	compute_clock,
+	next_check_on,
 	recompute_running,
 	stopped_state,
 )
@@ -88,7 +89,7 @@ def update_clocks(
 	if stopped:
 		for row in doc.get("sla_clocks") or []:
 			row.state = stopped_state(row.state).value
-			row.at_risk_on = None
+			row.at_risk_on = row.next_on = None
 		doc.sla_state = overall_state([row.state for row in doc.get("sla_clocks") or []])
 		return
 	now = now or now_datetime()
@@ -117,6 +118,7 @@ def update_clocks(
 				"company": doc.get("company"),
 				"due_on": result.due_on,
 				"at_risk_on": result.at_risk_on,
+				"next_on": next_check_on(result.state, result.at_risk_on, result.due_on),
 				"met_on": result.met_on,
 				"state": result.state.value,
 			}
@@ -151,11 +153,13 @@ def run_sweep(now: datetime | None = None) -> dict:
 	now = now or now_datetime()
 	stats = {"breached": 0, "at_risk": 0, "escalations": 0, "notified": 0}
 	for parenttype in CLOCK_PARENTS:
+		# past due (whether On Track or At Risk so far): Breached, nothing more to look at
 		stats["breached"] += _update_states(
-			parenttype, ClockState.BREACHED.value, RUNNING_STATES, "due_on", now
+			parenttype, ClockState.BREACHED.value, RUNNING_STATES, "k.due_on <= %(now)s", "null", now
 		)
+		# past the at-risk point only: At Risk, looked at again when due
 		stats["at_risk"] += _update_states(
-			parenttype, ClockState.AT_RISK.value, (ClockState.ON_TRACK.value,), "at_risk_on", now
+			parenttype, ClockState.AT_RISK.value, (ClockState.ON_TRACK.value,), "true", "k.due_on", now
 		)
 	levels = [EscalationLevel.from_row(row) for row in get_settings().escalation_levels]
 	for rule in sweep_rules(levels, now):
@@ -166,23 +170,30 @@ def run_sweep(now: datetime | None = None) -> dict:
 
 
 def _update_states(
-	parenttype: str, new_state: str, from_states: tuple[str, ...], column: str, now: datetime
+	parenttype: str,
+	new_state: str,
+	from_states: tuple[str, ...],
+	condition: str,
+	next_on: str,
+	now: datetime,
 ) -> int:
-	"""Move the clocks that fell due to ``new_state`` and raise their parent's list-view state in
-	the same statement (Breached is never lowered to At Risk).
+	"""Move the clocks that fell due to ``new_state``, set when to look at them next, and raise
+	their parent's list-view state in the same statement (Breached is never lowered to At Risk).
 
-	Driven by the ``(state, column)`` index: a sweep with nothing due reads no row at all. Returns
-	the rows changed, clocks and parents together.
+	Driven by the ``(state, next_on)`` index: a sweep with nothing due reads no row at all.
+	Returns the rows changed, clocks and parents together.
 	"""
 	frappe.db.sql(
 		f"""
 		update `tabService SLA Clock` k
 		join `tab{parenttype}` p on p.name = k.parent
 		set k.state = %(new_state)s,
+			k.next_on = {next_on},
 			p.sla_state = if(p.sla_state = %(breached)s, p.sla_state, %(new_state)s)
 		where k.parenttype = %(parenttype)s
 			and k.state in %(from_states)s
-			and k.`{column}` <= %(now)s
+			and k.next_on <= %(now)s
+			and {condition}
 		""",
 		{
 			"new_state": new_state,
@@ -326,23 +337,23 @@ def recompute_open_clocks(
 	holiday_list: str | None = None,
 	since: date | str | None = None,
 	until: date | str | None = None,
-	batch_size: int = 10_000,
+	batch_size: int = 2_500,
 	now: datetime | None = None,
 ) -> int:
 	"""Move the deadlines of running working-hour clocks after a calendar change.
 
 	``since`` / ``until`` bound the changed days (a Holiday List edit passes the first and the
 	day after the last date it added or removed): a clock due before ``since`` or started on or
-	after ``until`` cannot move, so it is not read. Reads clocks in keyset batches (no OFFSET),
-	computes them with the core's bulk path and writes back, in one statement per batch, only the
-	clocks whose deadline or state changed, together with the list-view state of their parents;
-	reports progress to the desk. Calendar-hour clocks do not move. Returns the number of clocks
-	written.
+	after ``until`` cannot move, so it is not read. Reads the clocks of ``batch_size`` documents
+	at a time (keyset on the parent, no OFFSET), computes them with the core's bulk path and
+	writes back, in one statement per batch, only the clocks whose deadline or state changed,
+	together with the list-view state of their parents; reports progress to the desk.
+	Calendar-hour clocks do not move. Returns the number of clocks written.
 
-	Tuned for hundreds of thousands of clocks: each row travels as one text column (PyMySQL
-	decodes columns in pure Python, at a cost above the deadline arithmetic), pauses are fetched
-	only for the parents that have any, and the writes overlap the reading when they can
-	(``_BatchWriter``).
+	Tuned for hundreds of thousands of clocks: a document's clocks travel as one text column
+	(PyMySQL decodes rows and columns in pure Python, at a cost above the deadline arithmetic)
+	and share one position lookup of their common start, pauses are fetched only for the
+	documents that have any, and the writes overlap the reading when they can (``_BatchWriter``).
 	"""
 	now = now or now_datetime()
 	share = (get_settings().at_risk_percent or 75) / 100
@@ -374,37 +385,47 @@ def recompute_open_clocks(
 	read = written = 0
 	with _BatchWriter() as writer:
 		while True:
+			# one row per parent name, its clocks packed in one text column (see the docstring);
+			# grouped by the name alone, the index on it gives the order with no sort
 			rows = [
-				row.split(_SEP)
-				for (row,) in frappe.db.sql(
-					f"""select concat_ws(char(31), k.name, k.parent, k.parenttype, k.company, k.start_on,
-						k.allowance_hours, ifnull(k.cap_on, ''), ifnull(k.due_on, ''),
-						ifnull(k.at_risk_on, ''), k.state,
-						exists(select 1 from `tabService SLA Pause` p
-							where p.parent = k.parent and p.parenttype = k.parenttype))
+				(parent, paused, [clock.split(_SEP) for clock in packed.split(_ROW_SEP)])
+				for parent, paused, packed in frappe.db.sql(
+					f"""select k.parent,
+						exists(select 1 from `tabService SLA Pause` p where p.parent = k.parent),
+						group_concat(concat_ws(char(31), k.name, k.parenttype, k.company, k.start_on,
+							k.allowance_hours, ifnull(k.cap_on, ''), ifnull(k.due_on, ''),
+							ifnull(k.at_risk_on, ''), ifnull(k.next_on, ''), k.state)
+							separator '{_ROW_SEP}')
 					from `tabService SLA Clock` k
-					where {where} and k.name > %(last)s
-					order by k.name limit %(limit)s""",
+					where {where} and k.parent > %(last)s
+					group by k.parent
+					order by k.parent limit %(limit)s""",
 					params,
 				)
 			]
 			if not rows:
 				break
 			params["last"] = rows[-1][0]
-			pauses = _pauses_by_parent({(row[2], row[1]) for row in rows if row[10] == "1"})
+			pauses = _pauses_by_parent(
+				{(clock[1], parent) for parent, paused, clocks in rows if paused for clock in clocks}
+			)
 			changed, moved = [], set()
-			for company, items in _group_by_company(rows, pauses, allowances).items():
-				for row, due_on, at_risk_on, state in recompute_running(
-					items, clock=calendars[company], now=now, at_risk_share=share
+			for company, cases in _cases_by_company(rows, pauses, allowances).items():
+				for (parent, clock), due_on, at_risk_on, state in recompute_running(
+					cases, clock=calendars[company], now=now, at_risk_share=share
 				):
-					new = (_as_text(due_on), _as_text(at_risk_on), state.value)
-					if new != (row[7], row[8], row[9]):
-						changed.append((row[0], *new))
-						if new[2] != row[9]:  # the parent's list-view state follows clock states only
-							moved.add((row[2], row[1]))
+					due = _as_text(due_on)
+					at_risk = due if at_risk_on == due_on else _as_text(at_risk_on)
+					# the text of whichever of the two the sweep looks at next
+					next_on = next_check_on(state, at_risk, due) or ""
+					new = (due, at_risk, next_on, state.value)
+					if new != (clock[6], clock[7], clock[8], clock[9]):
+						changed.append((clock[0], *new))
+						if new[3] != clock[9]:  # the parent's list-view state follows clock states only
+							moved.add((clock[1], parent))
+					read += 1
 			if changed:
 				writer.submit([*_clock_batch_statements(changed), *_reset_parent_states(moved)])
-			read += len(rows)
 			written += len(changed)
 			frappe.publish_progress(
 				read * 100 / (total or 1), title=_("Recomputing SLA deadlines"), description=f"{read}/{total}"
@@ -412,29 +433,31 @@ def recompute_open_clocks(
 	return written
 
 
-def _group_by_company(rows, pauses, allowances) -> dict[str, list[tuple]]:
-	"""The core's ``(key, start, allowance, pauses, cap)`` items per company (one calendar each)."""
+def _cases_by_company(rows, pauses, allowances) -> dict[str, list[tuple]]:
+	"""The core's ``(start, pauses, clocks)`` cases per company (one calendar each): the clocks of
+	one document that start together. A clock's key is ``(parent, its text fields)``."""
 	out: dict[str, list[tuple]] = {}
-	parse = datetime.fromisoformat
-	for row in rows:
-		hours = row[5]
-		allowance = allowances.get(hours)
-		if allowance is None:
-			allowance = allowances[hours] = timedelta(hours=float(hours))
-		out.setdefault(row[3], []).append(
-			(
-				row,
-				parse(row[4]),
-				allowance,
-				pauses.get((row[2], row[1]), ()),
-				parse(row[6]) if row[6] else None,
-			)
-		)
+	for parent, _paused, clocks in rows:
+		cases: dict[tuple[str, str, str], list] = {}
+		for clock in clocks:
+			hours = clock[4]
+			allowance = allowances.get(hours)
+			if allowance is None:
+				allowance = allowances[hours] = timedelta(hours=float(hours))
+			parenttype, company, start = clock[1], clock[2], clock[3]
+			case = cases.get((parenttype, company, start))
+			if case is None:
+				case = cases[parenttype, company, start] = []
+				out.setdefault(company, []).append(
+					(datetime.fromisoformat(start), pauses.get((parenttype, parent), ()), case)
+				)
+			case.append(((parent, clock), allowance, datetime.fromisoformat(clock[5]) if clock[5] else None))
 	return out
 
 
-#: Between the columns of a row read as text: the ASCII unit separator, which no name holds.
-_SEP = "\x1f"
+#: Between the clocks of a case read as text, and between their columns: the ASCII record and
+#: unit separators, which no name holds.
+_ROW_SEP, _SEP = "\x1e", "\x1f"
 
 
 def _as_text(value: datetime | None) -> str:
@@ -458,7 +481,7 @@ def _pauses_by_parent(parents: set[tuple[str, str]]) -> dict[tuple[str, str], li
 	return out
 
 
-def _clock_batch_statements(changed: list[tuple[str, str, str, str]]) -> list[tuple]:
+def _clock_batch_statements(changed: list[tuple[str, str, str, str, str]]) -> list[tuple]:
 	"""Write a batch of new deadlines in one statement, matched by primary key.
 
 	An ``INSERT ... ON DUPLICATE KEY UPDATE`` of existing names is the cheapest multi-row update
@@ -471,17 +494,19 @@ def _clock_batch_statements(changed: list[tuple[str, str, str, str]]) -> list[tu
 	"""
 	escape = frappe.db.escape
 	values = ", ".join(
-		f"({escape(name, percent=False)}, {_literal(due)}, {_literal(at_risk)}, '{state}')"
-		for name, due, at_risk, state in changed
+		f"({escape(name, percent=False)}, {_literal(due)}, {_literal(at_risk)}, {_literal(next_on)}, '{state}')"
+		for name, due, at_risk, next_on, state in changed
 	)
 	live = ", ".join(f"'{s.value}'" for s in LIVE_STATES)
 	running = f"met_on is null and state in ({live})"
 	return [
 		(
-			f"""insert into `tabService SLA Clock` (name, due_on, at_risk_on, state) values {values}
+			f"""insert into `tabService SLA Clock` (name, due_on, at_risk_on, next_on, state)
+			values {values}
 			on duplicate key update
 				due_on = if({running}, values(due_on), due_on),
 				at_risk_on = if({running}, values(at_risk_on), at_risk_on),
+				next_on = if({running}, values(next_on), next_on),
 				state = if({running}, values(state), state)""",
 			None,
 		),
@@ -535,6 +560,8 @@ class _BatchWriter:
 
 	def _run(self) -> None:
 		cursor = self._connection.cursor()
+		# writes by primary key only: record locks are enough, gap locks would only block saves
+		cursor.execute("set session transaction isolation level read committed")
 		while (statements := self._queue.get()) is not None:
 			if self._error:
 				continue  # drain what the reader still queues; __exit__ raises

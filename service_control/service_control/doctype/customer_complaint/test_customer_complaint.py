@@ -204,7 +204,8 @@ class TestCustomerComplaint(FrappeTestCase):
 		doc.db_set("investigation_owner", QM_USER)
 		# the saved clocks were computed at insert; make the sweep do the work
 		frappe.db.sql(
-			"update `tabService SLA Clock` set state='On Track' where parent=%s and stage='Arrangement'",
+			"""update `tabService SLA Clock` set state = 'On Track', next_on = at_risk_on
+			where parent = %s and stage = 'Arrangement'""",
 			doc.name,
 		)
 		stats = run_sweep()
@@ -231,6 +232,32 @@ class TestCustomerComplaint(FrappeTestCase):
 		self.assertEqual(frappe.db.count("Service Escalation Log", {"reference_name": doc.name}), count)
 		self.assertEqual(frappe.db.count("Notification Log", {"document_name": doc.name}), notifications)
 		self.assertEqual(again["notified"], 0)
+
+	def test_sweep_reads_clocks_by_state_and_next_check(self):
+		"""One time index for both transitions (a recompute rewrites one entry per clock), and
+		``next_on`` follows the state: the at-risk time while On Track, the due time while At Risk."""
+		indexes: dict[str, list[str]] = {}
+		for row in frappe.db.sql("show index from `tabService SLA Clock`", as_dict=True):
+			indexes.setdefault(row.Key_name, []).append(row.Column_name)
+		self.assertIn(["state", "next_on"], indexes.values())
+		self.assertNotIn(["state", "due_on"], indexes.values())
+		self.assertNotIn(["state", "at_risk_on"], indexes.values())
+
+		now = now_datetime()
+		doc = make_complaint(received_on=now - timedelta(hours=40))  # Normal: at risk after 36 h
+		clocks = {c.stage: c for c in doc.sla_clocks}
+		self.assertEqual(clocks["First Reply"].state, "At Risk")
+		self.assertEqual(
+			get_datetime(clocks["First Reply"].next_on), get_datetime(clocks["First Reply"].due_on)
+		)
+		self.assertEqual(clocks["Closure"].state, "On Track")
+		self.assertEqual(get_datetime(clocks["Closure"].next_on), get_datetime(clocks["Closure"].at_risk_on))
+		run_sweep(now=get_datetime(clocks["First Reply"].due_on))
+		first_reply = frappe.db.get_value(
+			"Service SLA Clock", clocks["First Reply"].name, ["state", "next_on"], as_dict=True
+		)
+		self.assertEqual(first_reply.state, "Breached")
+		self.assertIsNone(first_reply.next_on)
 
 	def test_cancelled_complaint_stops_its_clocks(self):
 		doc = make_complaint(received_on=now_datetime() - timedelta(hours=100))
@@ -677,7 +704,8 @@ class TestComplaintAudit(FrappeTestCase):
 		doc = make_complaint(received_on=now - timedelta(hours=40))
 		doc.db_set("investigation_owner", CS_USER)
 		frappe.db.sql(
-			"update `tabService SLA Clock` set state = 'On Track' where parent = %s and state = 'At Risk'",
+			"""update `tabService SLA Clock` set state = 'On Track', next_on = at_risk_on
+			where parent = %s and state = 'At Risk'""",
 			doc.name,
 		)
 		doc.db_set("sla_state", "On Track")
@@ -888,9 +916,10 @@ class TestRecomputeJob(FrappeTestCase):
 		frappe.db.set_value("Service SLA Clock", clocks["Closure"], "state", "Stopped")
 		stale = "2030-01-01 09:00:00.000000"
 		changed = [
-			(clocks[stage], stale, stale, "Breached") for stage in ("First Reply", "Resolution", "Closure")
+			(clocks[stage], stale, stale, "", "Breached")
+			for stage in ("First Reply", "Resolution", "Closure")
 		]
-		changed.append(("sc-deleted-meanwhile", stale, stale, "Breached"))
+		changed.append(("sc-deleted-meanwhile", stale, stale, "", "Breached"))
 
 		for query, values in _clock_batch_statements(changed):
 			frappe.db.sql(query, *([] if values is None else [values]))

@@ -22,6 +22,7 @@ class ServiceSLAClock(Document):
 		due_on: DF.Datetime | None
 		escalated_level: DF.Int
 		met_on: DF.Datetime | None
+		next_on: DF.Datetime | None
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data
@@ -33,9 +34,8 @@ class ServiceSLAClock(Document):
 
 
 def on_doctype_update():
-	"""The sweep selects clocks by state and a timestamp (state changes) and by state and the
-	level already escalated (escalation): one index each, so a sweep with nothing new reads
-	almost nothing."""
-	frappe.db.add_index("Service SLA Clock", ["state", "due_on"])
-	frappe.db.add_index("Service SLA Clock", ["state", "at_risk_on"])
+	"""The sweep selects clocks by state and the time it must look at them next (state changes)
+	and by state and the level already escalated (escalation): one index each, so a sweep with
+	nothing new reads almost nothing."""
+	frappe.db.add_index("Service SLA Clock", ["state", "next_on"])
 	frappe.db.add_index("Service SLA Clock", ["state", "escalated_level"])
