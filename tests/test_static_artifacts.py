@@ -135,6 +135,23 @@ def test_hooks_paths_resolve():
 		assert resolve_dotted(dotted), f"hooks.py: {dotted} does not resolve"
 
 
+def test_patches_resolve():
+	"""Each patch module in patches.txt has an ``execute``; each ``execute:`` line parses."""
+	lines = [
+		line.split("#")[0].strip()
+		for line in (APP / "patches.txt").read_text().splitlines()
+		if line.strip() and not line.startswith(("#", "["))
+	]
+	assert lines
+	for line in lines:
+		if line.startswith("execute:"):
+			ast.parse(line.removeprefix("execute:"))
+			for dotted in re.findall(r"from (service_control[\w.]*) import (\w+)", line):
+				assert resolve_dotted(".".join(dotted)), f"patches.txt: {line}"
+		else:
+			assert resolve_dotted(f"{line}.execute"), f"patches.txt: {line} has no execute()"
+
+
 def test_json_dotted_paths_resolve():
 	for path in MODULE_DIR.rglob("*.json"):
 		text = path.read_text()

@@ -151,14 +151,7 @@ def compute_clock(
 		if at_risk_on is not None and due_on is not None and at_risk_on > due_on:
 			at_risk_on = due_on
 
-		if due_on is not None and now >= due_on:
-			state = ClockState.BREACHED
-		elif at_risk_on is not None and now >= at_risk_on:
-			state = ClockState.AT_RISK
-		elif _paused_at(pauses, now):
-			state = ClockState.PAUSED
-		else:
-			state = ClockState.ON_TRACK
+		state = _running_state(now, due_on, at_risk_on, pauses)
 
 	return ClockResult(
 		due_on=due_on,
@@ -209,13 +202,20 @@ def recompute_running(
 			continue
 		instants = clock.add_each(start, [d for _key, a in plain for d in (a, a * at_risk_share)])
 		for (key, _allowance), due_on, at_risk_on in zip(plain, instants[::2], instants[1::2], strict=True):
-			if now >= due_on:
-				state = ClockState.BREACHED
-			elif now >= at_risk_on:
-				state = ClockState.AT_RISK
-			else:
-				state = ClockState.ON_TRACK
-			yield key, due_on, at_risk_on, state
+			yield key, due_on, at_risk_on, _running_state(now, due_on, at_risk_on, ())
+
+
+def _running_state(
+	now: datetime, due_on: datetime | None, at_risk_on: datetime | None, pauses: Sequence[Pause]
+) -> ClockState:
+	"""The state at ``now`` of a clock not met yet: Breached and At Risk outrank Paused."""
+	if due_on is not None and now >= due_on:
+		return ClockState.BREACHED
+	if at_risk_on is not None and now >= at_risk_on:
+		return ClockState.AT_RISK
+	if _paused_at(pauses, now):
+		return ClockState.PAUSED
+	return ClockState.ON_TRACK
 
 
 def _validate(allowance: timedelta, at_risk_share: float, pauses: Sequence[Pause]) -> None:

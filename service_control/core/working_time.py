@@ -224,7 +224,7 @@ class WorkingCalendar:
 
 	def add_each(self, start: datetime, durations: Sequence[timedelta]) -> list[datetime]:
 		"""``[add(start, d) for d in durations]``: the start's position is found once (the bulk
-		recompute asks for a clock's due and at-risk instants together)."""
+		recompute asks for every due and at-risk instant of a case's clocks at once)."""
 		at = _instant_us(start)
 		position, index = self._start_position(at)
 		out = []

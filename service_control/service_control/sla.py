@@ -381,6 +381,8 @@ def recompute_open_clocks(
 		"last": "",
 	}
 	total = frappe.db.sql(f"select count(*) from `tabService SLA Clock` k where {where}", params)[0][0]
+	if not total:
+		return 0
 	allowances: dict[str, timedelta] = {}
 	read = written = 0
 	with _BatchWriter() as writer:
@@ -482,7 +484,7 @@ def _pauses_by_parent(parents: set[tuple[str, str]]) -> dict[tuple[str, str], li
 
 
 def _clock_batch_statements(changed: list[tuple[str, str, str, str, str]]) -> list[tuple]:
-	"""Write a batch of new deadlines in one statement, matched by primary key.
+	"""The statements that write a batch of new deadlines, in one statement matched by primary key.
 
 	An ``INSERT ... ON DUPLICATE KEY UPDATE`` of existing names is the cheapest multi-row update
 	MariaDB parses (``CASE name WHEN ...`` is quadratic, a joined derived table slower to parse).
