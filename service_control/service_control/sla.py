@@ -363,6 +363,7 @@ def recompute_open_clocks(
 	calendars = {company: get_clock("Working Hours", company) for company in companies}
 	conditions = [
 		"k.met_on is null",
+		"k.start_on is not null",
 		"k.basis = 'Working Hours'",
 		"k.company in %(companies)s",
 		"k.state in %(live)s",
@@ -383,6 +384,8 @@ def recompute_open_clocks(
 	total = frappe.db.sql(f"select count(*) from `tabService SLA Clock` k where {where}", params)[0][0]
 	if not total:
 		return 0
+	# a document's clocks come as one group_concat: never cut short (1 MB is MariaDB's default)
+	frappe.db.sql("set session group_concat_max_len = greatest(@@session.group_concat_max_len, 1048576)")
 	allowances: dict[str, timedelta] = {}
 	read = written = 0
 	with _BatchWriter() as writer:
