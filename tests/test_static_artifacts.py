@@ -225,6 +225,6 @@ def test_controller_declares_its_fields(path, data):
 	block = source.split("# begin: auto-generated types")[1].split("# end: auto-generated types")[0]
 	for field in data["fields"]:
 		if field["fieldtype"] not in LAYOUT_TYPES | UNTYPED_FIELDTYPES:
-			assert re.search(rf"^\s+{field['fieldname']}: ", block, re.M), (
-				f"{path.name}: {field['fieldname']}"
-			)
+			assert re.search(
+				rf"^\s+{field['fieldname']}: ", block, re.M
+			), f"{path.name}: {field['fieldname']}"
