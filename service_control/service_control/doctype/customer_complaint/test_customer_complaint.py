@@ -865,7 +865,7 @@ class TestRecomputeJob(FrappeTestCase):
 			get_datetime(clock.start_on), timedelta(hours=clock.allowance_hours)
 		)
 
-	def test_job_writes_on_its_own_connection_and_commits_each_batch(self):
+	def test_job_writes_on_its_own_connection_and_commits(self):
 		doc = make_complaint(description="recompute job test")
 		clock = self._working_hour_clock(doc)
 		frappe.db.commit()  # as a job starts: nothing uncommitted on this connection
@@ -907,7 +907,7 @@ class TestRecomputeJob(FrappeTestCase):
 		self.assertEqual(raised.exception.args[0], 1146)  # table does not exist
 
 	def test_a_clock_met_or_stopped_since_it_was_read_keeps_what_the_save_wrote(self):
-		from service_control.service_control.sla import _clock_batch_statements
+		from service_control.service_control.sla import _BatchWriter, _clock_batch_statements
 
 		doc = make_complaint()
 		clocks = {c.stage: c.name for c in doc.sla_clocks}
@@ -921,8 +921,9 @@ class TestRecomputeJob(FrappeTestCase):
 		]
 		changed.append(("sc-deleted-meanwhile", stale, stale, "", "Breached"))
 
-		for query, values in _clock_batch_statements(changed):
-			frappe.db.sql(query, *([] if values is None else [values]))
+		with _BatchWriter() as writer:  # this transaction has written: the statements run in it
+			self.assertTrue(writer._inline)
+			writer.submit(_clock_batch_statements(changed))
 
 		rows = {
 			row.name: row
