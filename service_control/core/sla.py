@@ -178,8 +178,7 @@ def recompute_running(
 	case's such clocks cost one ``clock.add_each``, which finds the start's position once for all
 	their due and at-risk instants; the others go through ``compute_clock``.
 	"""
-	if not 0 < at_risk_share < 1:
-		raise SlaError(_("The at-risk share must lie between 0 and 1, got {0}."), at_risk_share)
+	_check_share(at_risk_share)
 	for start, pauses, clocks in cases:
 		plain = []
 		for key, allowance, cap in clocks:
@@ -194,9 +193,8 @@ def recompute_running(
 					cap=cap,
 				)
 				yield key, result.due_on, result.at_risk_on, result.state
-			elif allowance <= _ZERO:
-				raise SlaError(_("The SLA allowance must be positive, got {0}."), allowance)
 			else:
+				_check_allowance(allowance)
 				plain.append((key, allowance))
 		if not plain:
 			continue
@@ -218,11 +216,19 @@ def _running_state(
 	return ClockState.ON_TRACK
 
 
-def _validate(allowance: timedelta, at_risk_share: float, pauses: Sequence[Pause]) -> None:
+def _check_allowance(allowance: timedelta) -> None:
 	if allowance <= _ZERO:
 		raise SlaError(_("The SLA allowance must be positive, got {0}."), allowance)
+
+
+def _check_share(at_risk_share: float) -> None:
 	if not 0 < at_risk_share < 1:
 		raise SlaError(_("The at-risk share must lie between 0 and 1, got {0}."), at_risk_share)
+
+
+def _validate(allowance: timedelta, at_risk_share: float, pauses: Sequence[Pause]) -> None:
+	_check_allowance(allowance)
+	_check_share(at_risk_share)
 	previous = None
 	for pause in pauses:
 		if pause.end is not None and pause.end < pause.start:
