@@ -156,6 +156,44 @@ def test_add_each_matches_minute_walk(calendar, start, data):
 	assert CalendarClock().add_each(start, durations) == [start + d for d in durations]
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+	calendars(),
+	st.lists(
+		st.tuples(any_instants, st.lists(st.integers(0, 10**14), min_size=1, max_size=8)),
+		min_size=1,
+		max_size=12,
+	),
+)
+def test_add_each_on_one_calendar_matches_add(calendar, calls):
+	"""One calendar over many starts and spans, as the recompute job uses it: the run table
+	add_each builds on a miss, widens backwards and forwards and gives up beyond its width
+	(10**14 µs of working time is years) must always answer what add does."""
+	clock = calendar[0]
+	for start, spans in calls:
+		durations = [timedelta(microseconds=us) for us in spans]
+		assert clock.add_each(start, durations) == [clock.add(start, d) for d in durations]
+
+
+def test_add_each_answers_from_its_run_table():
+	"""Once the table holds a span, add_each answers from it: an end of work that falls on the
+	end of an interval is that end, and an aware start keeps its zone."""
+	calendar = office(date(2024, 1, 3))
+	calendar.add_each(datetime(2024, 1, 1, 9, 0), [40 * HOUR])  # builds the table
+	assert calendar._runs is not None
+	zone = timezone(timedelta(hours=2))
+	assert calendar.add_each(datetime(2024, 1, 1, 8, 30), [3.5 * HOUR, 8 * HOUR, 24 * HOUR]) == [
+		datetime(2024, 1, 1, 12, 0),
+		datetime(2024, 1, 1, 17, 30),
+		datetime(2024, 1, 4, 17, 30),  # 3 January is a holiday
+	]
+	assert calendar.add_each(datetime(2024, 1, 2, 18, 0, tzinfo=zone), [HOUR]) == [
+		datetime(2024, 1, 4, 9, 30, tzinfo=zone)
+	]
+	with pytest.raises(WorkingTimeError, match="9999"):
+		calendar.add_each(datetime(9999, 12, 30), [HOUR, 100 * HOUR])
+
+
 @SLOW
 @given(calendars(), minute_starts, st.integers(0, 4 * 7 * 1440))
 def test_between_matches_minute_walk(calendar, start, span):

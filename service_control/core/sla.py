@@ -179,8 +179,9 @@ def recompute_running(
 	their due and at-risk instants; the others go through ``compute_clock``.
 	"""
 	_check_share(at_risk_share)
+	at_risk_of: dict[timedelta, timedelta] = {}  # the few allowances in use, checked once each
 	for start, pauses, clocks in cases:
-		plain = []
+		plain, durations = [], []
 		for key, allowance, cap in clocks:
 			if pauses or cap is not None:
 				result = compute_clock(
@@ -194,12 +195,16 @@ def recompute_running(
 				)
 				yield key, result.due_on, result.at_risk_on, result.state
 			else:
-				_check_allowance(allowance)
-				plain.append((key, allowance))
+				at_risk = at_risk_of.get(allowance)
+				if at_risk is None:
+					_check_allowance(allowance)
+					at_risk = at_risk_of[allowance] = allowance * at_risk_share
+				plain.append(key)
+				durations += (allowance, at_risk)
 		if not plain:
 			continue
-		instants = clock.add_each(start, [d for _key, a in plain for d in (a, a * at_risk_share)])
-		for (key, _allowance), due_on, at_risk_on in zip(plain, instants[::2], instants[1::2], strict=True):
+		instants = clock.add_each(start, durations)
+		for key, due_on, at_risk_on in zip(plain, instants[::2], instants[1::2], strict=True):
 			yield key, due_on, at_risk_on, _running_state(now, due_on, at_risk_on, ())
 
 

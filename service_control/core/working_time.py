@@ -16,6 +16,7 @@ so a deadline years ahead costs the same as one tomorrow.
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
@@ -95,6 +96,7 @@ class WorkingCalendar:
 		"_hol_days",
 		"_hol_prefix",
 		"_intervals",
+		"_runs",
 		"_week_prefix",
 		"_week_us",
 		"holidays",
@@ -170,6 +172,7 @@ class WorkingCalendar:
 		for index in self._hol_days:
 			hol_prefix.append(hol_prefix[-1] + self._day_us[index % 7])
 		self._hol_prefix = hol_prefix
+		self._runs: _Runs | None = None
 
 	@classmethod
 	def from_rows(
@@ -223,20 +226,61 @@ class WorkingCalendar:
 		return self._reach(start, at, position + wanted, index, duration)
 
 	def add_each(self, start: datetime, durations: Sequence[timedelta]) -> list[datetime]:
-		"""``[add(start, d) for d in durations]``: the start's position is found once (the bulk
-		recompute asks for every due and at-risk instant of a case's clocks at once)."""
+		"""``[add(start, d) for d in durations]``, for the bulk recompute's every due and at-risk
+		instant of a case's clocks: the start's position is found once, and each instant is one
+		bisect over a table of the working runs around the deadlines asked so far (``_Runs``),
+		built on the first miss and widened on later ones."""
 		at = _instant_us(start)
 		position, index = self._start_position(at)
+		runs = self._runs
+		low, high, positions, instants = (
+			(runs.low, runs.high, runs.positions, runs.instants) if runs else (0, 0, [], [])
+		)
 		out = []
 		for duration in durations:
 			wanted = duration // _ONE_US
 			if wanted > 0:
-				out.append(self._reach(start, at, position + wanted, index, duration))
+				target = position + wanted
+				if low < target <= high:
+					run = bisect_left(positions, target) - 1
+					out.append(start + timedelta(microseconds=instants[run] + target - positions[run] - at))
+					continue
+				instant = self._reach(start, at, target, index, duration)
+				runs = self._cover(at // _DAY_US, _instant_us(instant) // _DAY_US)
+				if runs:
+					low, high, positions, instants = runs.low, runs.high, runs.positions, runs.instants
+				out.append(instant)
 			elif wanted == 0:
 				out.append(start)
 			else:
 				raise WorkingTimeError(_("A duration must not be negative, got {0}."), duration)
 		return out
+
+	def _cover(self, first_day: int, last_day: int) -> "_Runs | None":
+		"""The run table, widened to hold the days ``first_day`` … ``last_day``: twice as wide as
+		needed, so a job over many starts rebuilds it a handful of times, and never more than
+		``_MAX_RUN_DAYS`` days (beyond, ``_reach`` answers alone)."""
+		runs = self._runs
+		if runs is not None:
+			first_day, last_day = min(first_day, runs.first_day), max(last_day, runs.end_day - 1)
+		span = last_day - first_day + 1
+		if span * 2 > _MAX_RUN_DAYS:
+			return runs
+		first_day, end_day = max(first_day - span // 2, 0), min(last_day + 1 + span // 2, _END_DAY)
+		positions, instants = [], []
+		hol_days = self._hol_days
+		holidays = set(hol_days[bisect_left(hol_days, first_day) : bisect_left(hol_days, end_day)])
+		low = position = self._position(first_day * _DAY_US)
+		for day in range(first_day, end_day):
+			if day in holidays:
+				continue
+			midnight = day * _DAY_US
+			for begin, end in self._intervals[day % 7]:
+				positions.append(position)
+				instants.append(midnight + begin)
+				position += end - begin
+		self._runs = _Runs(first_day, end_day, low, position, positions, instants)
+		return self._runs
 
 	def _start_position(self, at: int) -> tuple[int, int]:
 		"""The working position of ``at`` where work counts from (see ``_position``), and the
@@ -329,6 +373,25 @@ class WorkingCalendar:
 				low = middle + 1
 		week, rest = divmod(target + hol_prefix[low] - 1, week_us)
 		return week, rest, bisect_right(week_prefix, rest) - 1
+
+
+#: The widest run table ``WorkingCalendar.add_each`` keeps (about 11 years).
+_MAX_RUN_DAYS = 4096
+_END_DAY = date.max.toordinal()  # one past the last day index (day indices count from 0)
+
+
+@dataclass(frozen=True, slots=True)
+class _Runs:
+	"""The working runs (one per merged interval of a working day) of the days ``first_day`` up
+	to ``end_day``: the working position and the instant, in microseconds, where each begins.
+	A target position in (``low``, ``high``] is reached in the run just before its bisect."""
+
+	first_day: int
+	end_day: int
+	low: int
+	high: int
+	positions: list[int]
+	instants: list[int]
 
 
 def _instant_us(instant: datetime) -> int:
