@@ -5,7 +5,8 @@
 2. Sweep: open complaints bulk-inserted with their four stage clocks; one sweep that has work,
    then one with nothing new to escalate, against a per-document loop over the same data
    (wall time and SQL statements).
-3. Recompute after a calendar change: ``recompute_open_clocks`` over every open clock.
+3. Recompute after real calendar changes (working hours, a holiday), made and undone:
+   ``recompute_open_clocks``, as the hooks enqueue it.
 
 It writes ``--count`` complaints (named ``SCB-…``) and deletes them again at the end, so run it
 on a throwaway site of a bench with ERPNext and service_control installed, from the bench's
@@ -66,6 +67,19 @@ def ensure_holiday_list(days: list[date]) -> None:
 			"holidays": [{"holiday_date": d, "description": "Holiday"} for d in days],
 		}
 	).insert(ignore_permissions=True)
+
+
+def ensure_company_holidays(company: str) -> None:
+	"""Give the company a Holiday List if it has none: the clocks are computed on its holidays,
+	and part 3 edits them."""
+	from service_control.utils import clear_calendar_cache, get_holiday_list
+
+	if get_holiday_list(company):
+		return
+	if not frappe.db.exists("Holiday List", HOLIDAY_LIST):
+		ensure_holiday_list(holidays(random.Random(SEED)))
+	frappe.db.set_value("Company", company, "default_holiday_list", HOLIDAY_LIST)
+	clear_calendar_cache()
 
 
 # ------------------------------------------------------------------------------------------
@@ -267,6 +281,7 @@ def bench_sweep(rng: random.Random, count: int, sample: int) -> None:
 	customer = frappe.db.get_value("Customer", {}, "name")
 	now = datetime.now().replace(microsecond=0)
 	print(f"\n2. Sweep over {count:,} open complaints ({count * 4:,} stage clocks), company {company}")
+	ensure_company_holidays(company)
 	delete_bench_rows()
 	_, elapsed, _ = timed(insert_complaints, rng, count, company, customer, now)
 	print(f"   bulk insert: {elapsed:.1f} s")
@@ -308,52 +323,68 @@ def bench_sweep(rng: random.Random, count: int, sample: int) -> None:
 
 
 def bench_recompute() -> None:
+	"""Real calendar changes, each made and then undone: the working hours in Service Control
+	Settings and a Holiday row of the company's Holiday List, written without their hooks, then
+	the job the hooks enqueue (``recompute_open_clocks``) with the arguments they pass."""
 	from service_control.service_control.sla import recompute_open_clocks
+	from service_control.utils import clear_calendar_cache, get_holiday_list, get_working_calendar
 
 	frappe.publish_progress = lambda *args, **kwargs: None  # no realtime server needed here
 	like = PREFIX + "%"
+	company = frappe.db.get_value("Customer Complaint", {"name": ("like", like)}, "company")
 	clocks = frappe.db.count("Service SLA Clock", {"parent": ("like", like), "met_on": ("is", "not set")})
 	print(f"\n3. Recompute after a calendar change ({clocks:,} running working-hour clocks)")
-	# Worst case, a working-hours change: every clock is read and every deadline moves (the
-	# stored deadlines are shifted first, so each recomputed one differs and is written).
-	frappe.db.sql(
-		"update `tabService SLA Clock` set due_on = due_on - interval 1 hour where parent like %s", like
+
+	def recompute(label: str, *args, **kwargs) -> None:
+		clear_calendar_cache()
+		frappe.clear_document_cache("Service Control Settings", "Service Control Settings")
+		# committed, so the job starts as a background job does: with nothing uncommitted, it
+		# writes on a second connection while it reads (sla._BatchWriter)
+		frappe.db.commit()
+		written, elapsed, statements = timed(recompute_open_clocks, *args, **kwargs)
+		print(
+			f"   {label}: {written:,} clocks written in {elapsed:.1f} s"
+			f" ({written / elapsed:,.0f} /s), {statements} SQL statements"
+		)
+
+	# Working hours: every day's last interval ends half an hour later, so every due, at-risk and
+	# next-check instant moves (earlier), then back (later). The worst case: all clocks are read,
+	# all are written, and the sweep's index entry of each one moves.
+	last = frappe.db.sql(
+		"""select name from `tabService Working Hours` w
+		where parent = 'Service Control Settings' and to_time = (select max(to_time)
+			from `tabService Working Hours` o where o.parent = w.parent and o.weekday = w.weekday)"""
 	)
-	# committed, so the job starts as a background job does: with nothing uncommitted, it writes
-	# on a second connection while it reads (sla._BatchWriter)
+	later = "update `tabService Working Hours` set to_time = addtime(to_time, %s) where name in %s"
+	names = [row[0] for row in last]
+	frappe.db.sql(later, ("00:30:00", names))
+	recompute("working hours: each day 30 min longer, every instant moves", None)
+	frappe.db.sql(later, ("-00:30:00", names))
+	recompute("working hours: back to before", None)
+
+	# A holiday on the first working day at least two days ahead: the clocks running over it move.
+	# Then one on a working day a month ahead, past every open deadline: nothing moves.
+	holiday_list = get_holiday_list(company)
+	if not holiday_list:
+		raise SystemExit(f"{company} has no Holiday List: run part 2 first, it gives the company one")
+	calendar = get_working_calendar(company)
+	for ahead, label in ((2, "the day after tomorrow"), (30, "in a month")):
+		day = date.today() + timedelta(days=ahead)
+		while not calendar.between(datetime.combine(day, time()), datetime.combine(day, time.max)):
+			day += timedelta(days=1)
+		holiday = frappe.get_doc(
+			doctype="Holiday",
+			parent=holiday_list,
+			parenttype="Holiday List",
+			parentfield="holidays",
+			holiday_date=day,
+			description="benchmark",
+		)
+		holiday.db_insert()
+		recompute(f"holiday added {label} ({day})", holiday_list, since=day, until=day + timedelta(days=1))
+		frappe.db.delete("Holiday", {"name": holiday.name})
+		recompute(f"holiday {label} removed again", holiday_list, since=day, until=day + timedelta(days=1))
 	frappe.db.commit()
-	written, elapsed, statements = timed(recompute_open_clocks, None)
-	print(
-		f"   working hours changed, every deadline moves: {written:,} clocks written in {elapsed:.1f} s"
-		f" ({written / elapsed:,.0f} /s), {statements} SQL statements"
-	)
-	# A Holiday List edit passes the changed range: only clocks running over the changed day are
-	# read. Here a holiday the day after tomorrow; the deadlines of the clocks spanning it are
-	# shifted first, so each of them is written as if the calendar had changed.
-	day = datetime.now().date() + timedelta(days=2)
-	spanning = {"like": like, "since": day, "until": day + timedelta(days=1)}
-	frappe.db.sql(
-		"""update `tabService SLA Clock` set due_on = due_on - interval 1 hour
-		where parent like %(like)s and met_on is null and due_on >= %(since)s and start_on < %(until)s""",
-		spanning,
-	)
-	frappe.db.commit()
-	written, elapsed, statements = timed(
-		recompute_open_clocks, None, since=day, until=day + timedelta(days=1)
-	)
-	print(
-		f"   holiday added the day after tomorrow: {written:,} clocks span it and move,"
-		f" in {elapsed:.1f} s, {statements} SQL statements"
-	)
-	# ... and one a month ahead, past every open deadline: nothing is read.
-	day = datetime.now().date() + timedelta(days=30)
-	written, elapsed, statements = timed(
-		recompute_open_clocks, None, since=day, until=day + timedelta(days=1)
-	)
-	print(
-		f"   holiday added in 30 days: {written:,} clocks move, {elapsed:.2f} s, {statements} SQL statements"
-	)
-	frappe.db.rollback()
 
 
 def main() -> None:
