@@ -268,6 +268,30 @@ def test_any_name_round_trips(name, expiry):
 	assert s.verify_token(token, SECRET, expiry) == (name, expiry)
 
 
+def test_link_key_is_derived_for_links_alone():
+	key = s.link_key(SECRET)
+	assert key == s.link_key(SECRET) and key not in (SECRET, s.link_key("another-site"))
+	token = s.sign_token("SSR-1", date(2026, 12, 31), key)
+	assert s.verify_token(token, key, date(2026, 6, 1)) == ("SSR-1", date(2026, 12, 31))
+	# the site secret itself no longer verifies a link signed with the derived key, nor the reverse
+	with pytest.raises(SurveyTokenError, match="not valid"):
+		s.verify_token(token, SECRET, date(2026, 6, 1))
+	with pytest.raises(SurveyTokenError, match="not valid"):
+		s.verify_token(s.sign_token("SSR-1", date(2026, 12, 31), SECRET), key, date(2026, 6, 1))
+	with pytest.raises(SurveyError, match="secret"):
+		s.link_key("")
+
+
+def test_link_signed_before_a_key_change_opens_until_it_expires():
+	legacy = s.sign_token("SSR-1", date(2026, 12, 31), SECRET)
+	key = s.link_key(SECRET)
+	assert s.verify_token(legacy, key, date(2026, 12, 31), earlier_secrets=[SECRET])[0] == "SSR-1"
+	with pytest.raises(SurveyTokenError, match="expired on 2026-12-31"):
+		s.verify_token(legacy, key, date(2027, 1, 1), earlier_secrets=[SECRET])
+	with pytest.raises(SurveyTokenError, match="not valid"):
+		s.verify_token(legacy, key, date(2026, 6, 1), earlier_secrets=["another-site", ""])
+
+
 def test_sign_needs_secret():
 	with pytest.raises(SurveyError, match="secret"):
 		s.sign_token("SSR-1", date(2026, 1, 1), "")

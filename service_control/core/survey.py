@@ -343,6 +343,21 @@ def _unb64(text: str) -> bytes:
 	return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+#: What survey-link keys are derived for: a key made for one purpose signs nothing else.
+LINK_KEY_PURPOSE = b"service_control/satisfaction-survey-link/v1"
+
+
+def link_key(site_secret: str) -> str:
+	"""The key survey links are signed with, derived from the site's secret.
+
+	The site secret (Frappe's ``encryption_key``) also encrypts stored passwords; signing links
+	with a key derived for this one purpose keeps the two uses apart.
+	"""
+	if not site_secret:
+		raise SurveyError(_("No secret to sign survey links with."))
+	return hmac.new(site_secret.encode("utf-8"), LINK_KEY_PURPOSE, hashlib.sha256).hexdigest()
+
+
 def _signature(payload: str, secret: str) -> str:
 	return _b64(hmac.new(secret.encode("utf-8"), payload.encode("utf-8"), hashlib.sha256).digest())
 
@@ -357,8 +372,14 @@ def sign_token(name: str, expires_on: date, secret: str) -> str:
 	return f"{_b64(payload.encode('utf-8'))}.{_signature(payload, secret)}"
 
 
-def verify_token(token: str, secret: str, today: date) -> tuple[str, date]:
-	"""(request name, expiry) of a genuine, unexpired token; SurveyTokenError otherwise."""
+def verify_token(
+	token: str, secret: str, today: date, earlier_secrets: Sequence[str] = ()
+) -> tuple[str, date]:
+	"""(request name, expiry) of a genuine, unexpired token; SurveyTokenError otherwise.
+
+	``earlier_secrets``: keys that signed links before a key change, accepted until those links
+	expire, so a customer's link sent before an upgrade still opens.
+	"""
 	try:
 		encoded, signature = (token or "").strip().split(".")
 		payload = _unb64(encoded).decode("utf-8")
@@ -368,7 +389,8 @@ def verify_token(token: str, secret: str, today: date) -> tuple[str, date]:
 		raise SurveyTokenError(
 			_("This survey link is not valid. Please use the link from your e-mail.")
 		) from None
-	if not secret or not hmac.compare_digest(signature, _signature(payload, secret)):
+	genuine = [key for key in (secret, *earlier_secrets) if key]
+	if not any(hmac.compare_digest(signature, _signature(payload, key)) for key in genuine):
 		raise SurveyTokenError(_("This survey link is not valid. Please use the link from your e-mail."))
 	if today > expires_on:
 		raise SurveyTokenError(_("This survey link expired on {0}."), expires_on.isoformat())

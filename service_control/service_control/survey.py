@@ -50,11 +50,16 @@ def template_criteria(template) -> list[rules.Criterion]:
 	return [rules.Criterion(row.label_en, flt(row.weight)) for row in template.criteria]
 
 
-def get_secret() -> str:
+def get_site_secret() -> str:
 	"""The site's own secret (site_config ``encryption_key``): links of one site fail on another."""
 	from frappe.utils.password import get_encryption_key
 
 	return get_encryption_key()
+
+
+def get_secret() -> str:
+	"""The key survey links are signed with: derived from the site's secret for this use alone."""
+	return rules.link_key(get_site_secret())
 
 
 def token_days() -> int:
@@ -329,7 +334,9 @@ def resend_link(name: str) -> None:
 def load_for_token(token: str):
 	"""The request a genuine, unexpired, unused link points at; SurveyTokenError otherwise."""
 	today = getdate()
-	name, _expires = rules.verify_token(token, get_secret(), today)
+	# links sent before the derived key were signed with the site secret itself: they open until
+	# they expire (and only the latest link of a request, which check_token_matches ensures)
+	name, _expires = rules.verify_token(token, get_secret(), today, earlier_secrets=[get_site_secret()])
 	values = frappe.db.get_value(RESPONSE, name, ["token_hash", "status", "expires_on"], as_dict=True)
 	if not values:
 		raise rules.SurveyTokenError(

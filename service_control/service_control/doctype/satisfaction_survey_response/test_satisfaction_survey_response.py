@@ -227,6 +227,22 @@ class TestSatisfactionSurveyResponse(FrappeTestCase):
 		self.assertEqual(frappe.db.get_value(doc.doctype, doc.name, "status"), "Sent")
 		self.assertNotEqual(newer, old)
 
+	def test_links_are_signed_with_a_derived_key_and_earlier_links_still_open(self):
+		doc = self.request()
+		site_secret = survey.get_site_secret()
+		token, expires_on = survey.issue_token(doc.name)  # what send_link e-mails
+		self.assertEqual(rules.verify_token(token, survey.get_secret(), getdate())[0], doc.name)
+		with self.assertRaises(rules.SurveyTokenError):
+			rules.verify_token(token, site_secret, getdate())
+		# a link signed with the site secret itself, as before the derived key, and still the
+		# request's latest: it opens
+		legacy = rules.sign_token(doc.name, expires_on, site_secret)
+		frappe.db.set_value(doc.doctype, doc.name, {"token_hash": rules.token_hash(legacy), "status": "Sent"})
+		frappe.set_user("Guest")
+		self.assertEqual(survey.submit_survey(token=legacy, scores=GOOD, nps_score="8")["name"], doc.name)
+		frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.get_value(doc.doctype, doc.name, "status"), "Answered")
+
 	def test_public_page_renders_for_a_token(self):
 		from frappe.website.page_renderers.template_page import TemplatePage
 
