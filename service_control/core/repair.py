@@ -65,6 +65,10 @@ class WarrantyPolicy:
 			)
 
 
+#: The law's periods (7 / 15 days, 12 months), when settings give none.
+DEFAULT_POLICY = WarrantyPolicy()
+
+
 @dataclass(frozen=True)
 class WarrantyStatus:
 	status: str  # Under Warranty / Under AMC / Out of Warranty / Unknown
@@ -91,7 +95,7 @@ def warranty_status(
 	delivery_date: date | None,
 	warranty_expiry_date: date | None = None,
 	amc_expiry_date: date | None = None,
-	policy: WarrantyPolicy = WarrantyPolicy(),
+	policy: WarrantyPolicy = DEFAULT_POLICY,
 ) -> WarrantyStatus:
 	"""Warranty on ``today``: the serial's own expiry, else delivery + warranty_months; an AMC
 	that runs longer keeps the serial covered."""
@@ -114,7 +118,7 @@ def warranty_status(
 	return WarrantyStatus(status, expiry, amc_expiry_date, days)
 
 
-def allowed_remedies(status: WarrantyStatus, policy: WarrantyPolicy = WarrantyPolicy()) -> tuple[str, ...]:
+def allowed_remedies(status: WarrantyStatus, policy: WarrantyPolicy = DEFAULT_POLICY) -> tuple[str, ...]:
 	days = status.days_since_delivery
 	allowed = [REPAIR]
 	if days is not None and days <= policy.replace_days:
@@ -131,7 +135,7 @@ def decide(
 	delivery_date: date | None,
 	warranty_expiry_date: date | None = None,
 	amc_expiry_date: date | None = None,
-	policy: WarrantyPolicy = WarrantyPolicy(),
+	policy: WarrantyPolicy = DEFAULT_POLICY,
 ) -> WarrantyDecision:
 	"""The 三包 decision for the remedy asked for; a remedy the rules do not allow is refused.
 
