@@ -433,7 +433,7 @@ def recompute_open_clocks(
 				writer.submit([*_clock_batch_statements(changed), *_reset_parent_states(moved)])
 			written += len(changed)
 			frappe.publish_progress(
-				read * 100 / (total or 1), title=_("Recomputing SLA deadlines"), description=f"{read}/{total}"
+				read * 100 / total, title=_("Recomputing SLA deadlines"), description=f"{read}/{total}"
 			)
 	return written
 
