@@ -23,6 +23,7 @@ import time as timer
 from datetime import date, datetime, time, timedelta
 
 import frappe
+from frappe.utils import getdate, now_datetime
 
 SEED = 20261127
 PREFIX = "SCB-"
@@ -139,18 +140,47 @@ def delete_bench_rows() -> None:
 	frappe.db.commit()
 
 
+#: Shares of the complaints whose clocks store their deadlines (core.sla.is_derived): a customer
+#: deadline on the first reply, and a pause waiting for the customer (every stage).
+CAPPED, PAUSED = 0.10, 0.05
+
+
 def insert_complaints(rng: random.Random, count: int, company: str, customer: str, now: datetime) -> None:
-	"""Open complaints received over the last weeks: most on track, a few percent past due."""
+	"""Open complaints received over the last weeks: most on track, a few percent past due. The
+	clocks are what ``sla.update_clocks`` writes: derived ones store no instant, the others
+	(``CAPPED``, ``PAUSED``) the core's due, at-risk and next-check instants."""
+	from service_control.core.sla import Pause, compute_clock, next_check_on
 	from service_control.utils import get_working_calendar
 
 	calendar = get_working_calendar(company)
-	parents, clocks = [], []
+	parents, clocks, pauses = [], [], []
 	for i in range(count):
 		name = f"{PREFIX}{i:07d}"
 		age = (
 			timedelta(days=rng.uniform(3, 20)) if rng.random() < 0.03 else timedelta(hours=rng.uniform(0, 12))
 		)
 		received = now - age
+		deadline = received + timedelta(hours=rng.uniform(4, 24)) if rng.random() < CAPPED else None
+		paused = []
+		if rng.random() < PAUSED:
+			begin = received + (now - received) * rng.random() / 2
+			paused = [Pause(begin, begin + (now - begin) * rng.random())]
+			pauses.append(
+				(
+					f"{name}-p",
+					now,
+					now,
+					"Administrator",
+					"Administrator",
+					0,
+					name,
+					"Customer Complaint",
+					"sla_pauses",
+					1,
+					paused[0].start,
+					paused[0].end,
+				)
+			)
 		parents.append(
 			(
 				name,
@@ -168,12 +198,29 @@ def insert_complaints(rng: random.Random, count: int, company: str, customer: st
 				received,
 				"On Track",
 				"benchmark",
+				deadline,
 			)
 		)
 		for idx, stage in enumerate(STAGES, start=1):
-			allowance = timedelta(hours=ALLOWANCES[stage])
-			due = calendar.add(received, allowance)
-			at_risk = calendar.add(received, allowance * 0.75)
+			cap = deadline if stage == "First Reply" else None
+			stored = (None, None, None, 1)  # derived
+			if cap or paused:
+				# stored as a save at receipt stores it (the pause is over); the sweep with work
+				# moves the states
+				result = compute_clock(
+					start=received,
+					allowance=timedelta(hours=ALLOWANCES[stage]),
+					clock=calendar,
+					now=received,
+					pauses=paused,
+					cap=cap,
+				)
+				stored = (
+					result.due_on,
+					result.at_risk_on,
+					next_check_on("On Track", result.at_risk_on, result.due_on),
+					0,
+				)
 			clocks.append(
 				(
 					f"{name}-{idx}",
@@ -192,9 +239,8 @@ def insert_complaints(rng: random.Random, count: int, company: str, customer: st
 					ALLOWANCES[stage],
 					"Working Hours",
 					company,
-					due,
-					at_risk,
-					at_risk,  # next_on: the sweep looks at an On Track clock when it falls at risk
+					cap,
+					*stored,
 					0,
 				)
 			)
@@ -216,6 +262,7 @@ def insert_complaints(rng: random.Random, count: int, company: str, customer: st
 			"received_on",
 			"sla_state",
 			"description",
+			"customer_deadline",
 		],
 		parents,
 	)
@@ -238,23 +285,45 @@ def insert_complaints(rng: random.Random, count: int, company: str, customer: st
 			"allowance_hours",
 			"basis",
 			"company",
+			"cap_on",
 			"due_on",
 			"at_risk_on",
 			"next_on",
+			"derived",
 			"escalated_level",
 		],
 		clocks,
+	)
+	frappe.db.bulk_insert(
+		"Service SLA Pause",
+		[
+			"name",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+			"docstatus",
+			"parent",
+			"parenttype",
+			"parentfield",
+			"idx",
+			"paused_on",
+			"resumed_on",
+		],
+		pauses,
 	)
 	frappe.db.commit()
 
 
 def per_document_loop(names: list[str], now: datetime) -> None:
 	"""What a sweep without set-based SQL does: load each complaint, check each clock and level."""
+	from service_control.service_control.sla import show_derived_deadlines
 	from service_control.utils import get_settings
 
 	levels = [row.level for row in get_settings().escalation_levels]
 	for name in names:
 		doc = frappe.get_doc("Customer Complaint", name)
+		show_derived_deadlines(doc)  # the instants a derived clock does not store
 		for clock in doc.sla_clocks:
 			state = clock.state
 			if state in ("On Track", "At Risk") and clock.due_on and clock.due_on <= now:
@@ -262,7 +331,7 @@ def per_document_loop(names: list[str], now: datetime) -> None:
 			elif state == "On Track" and clock.at_risk_on and clock.at_risk_on <= now:
 				state = "At Risk"
 			if state != clock.state:
-				clock.db_set("state", state, update_modified=False)
+				frappe.db.set_value("Service SLA Clock", clock.name, "state", state, update_modified=False)
 			if state not in ("At Risk", "Breached"):
 				continue
 			for level in levels:
@@ -279,7 +348,8 @@ def bench_sweep(rng: random.Random, count: int, sample: int) -> None:
 
 	company = frappe.db.get_value("Company", {}, "name")
 	customer = frappe.db.get_value("Customer", {}, "name")
-	now = datetime.now().replace(microsecond=0)
+	# the site's time, as the jobs read it (the site's time zone need not be the machine's)
+	now = now_datetime().replace(microsecond=0)
 	print(f"\n2. Sweep over {count:,} open complaints ({count * 4:,} stage clocks), company {company}")
 	ensure_company_holidays(company)
 	delete_bench_rows()
@@ -333,7 +403,11 @@ def bench_recompute() -> None:
 	like = PREFIX + "%"
 	company = frappe.db.get_value("Customer Complaint", {"name": ("like", like)}, "company")
 	clocks = frappe.db.count("Service SLA Clock", {"parent": ("like", like), "met_on": ("is", "not set")})
-	print(f"\n3. Recompute after a calendar change ({clocks:,} running working-hour clocks)")
+	derived = frappe.db.count("Service SLA Clock", {"parent": ("like", like), "derived": 1})
+	print(
+		f"\n3. Recompute after a calendar change ({clocks:,} running working-hour clocks,"
+		f" {derived:,} of them derived, {clocks - derived:,} storing their deadlines)"
+	)
 
 	def recompute(label: str, *args, **kwargs) -> None:
 		clear_calendar_cache()
@@ -342,10 +416,7 @@ def bench_recompute() -> None:
 		# writes on a second connection while it reads (sla._BatchWriter)
 		frappe.db.commit()
 		written, elapsed, statements = timed(recompute_open_clocks, *args, **kwargs)
-		print(
-			f"   {label}: {written:,} clocks written in {elapsed:.1f} s"
-			f" ({written / elapsed:,.0f} /s), {statements} SQL statements"
-		)
+		print(f"   {label}: {written:,} clocks written in {elapsed:.2f} s, {statements} SQL statements")
 
 	# Working hours: every day's last interval ends half an hour later, so every due, at-risk and
 	# next-check instant moves (earlier), then back (later). The worst case: all clocks are read,
@@ -369,7 +440,7 @@ def bench_recompute() -> None:
 		raise SystemExit(f"{company} has no Holiday List: run part 2 first, it gives the company one")
 	calendar = get_working_calendar(company)
 	for ahead, label in ((2, "the day after tomorrow"), (30, "in a month")):
-		day = date.today() + timedelta(days=ahead)
+		day = getdate() + timedelta(days=ahead)
 		while not calendar.between(datetime.combine(day, time()), datetime.combine(day, time.max)):
 			day += timedelta(days=1)
 		holiday = frappe.get_doc(

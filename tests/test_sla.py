@@ -13,8 +13,10 @@ from service_control.core.sla import (
 	Pause,
 	SlaError,
 	compute_clock,
+	is_derived,
 	next_check_on,
 	recompute_running,
+	start_thresholds,
 	stopped_state,
 )
 from service_control.core.working_time import CalendarClock, WorkingCalendar
@@ -407,6 +409,49 @@ def test_recompute_running_agrees_with_compute_clock(
 			start=start, allowance=allowance, clock=on, now=now, pauses=pauses, at_risk_share=share, cap=cap
 		)
 		assert results[key] == [expected.due_on, expected.at_risk_on, expected.state]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+	minutes,
+	st.integers(1, 10 * 1440),
+	st.integers(-2 * 1440, 20 * 1440),
+	st.sampled_from([0.5, 0.75, 0.9]),
+	st.booleans(),
+)
+def test_start_thresholds_give_compute_clocks_state(start, allowance_minutes, now_after, share, working):
+	"""A clock with no pause and no cap: comparing its start with the two thresholds gives the
+	state compute_clock gives, so the sweep can select such clocks by their start alone."""
+	on = CALENDAR if working else CalendarClock()
+	allowance = allowance_minutes * MINUTE
+	now = start + now_after * MINUTE
+	breached, at_risk = start_thresholds(on, now, allowance, share)
+	if breached is not None and start <= breached:
+		state = ClockState.BREACHED
+	elif at_risk is not None and start <= at_risk:
+		state = ClockState.AT_RISK
+	else:
+		state = ClockState.ON_TRACK
+	assert (
+		compute_clock(start=start, allowance=allowance, clock=on, now=now, at_risk_share=share).state == state
+	)
+
+
+def test_start_thresholds_refuse_bad_input():
+	with pytest.raises(SlaError, match="allowance"):
+		start_thresholds(CALENDAR, at(1, 9), timedelta(0))
+	with pytest.raises(SlaError, match="share"):
+		start_thresholds(CALENDAR, at(1, 9), HOUR, 1.5)
+
+
+def test_only_running_clocks_without_pause_or_cap_are_derived():
+	pause = [Pause(at(1, 9), at(1, 10))]
+	for state in ("On Track", "At Risk", "Breached"):
+		assert is_derived(state, (), None)
+		assert not is_derived(state, pause, None)
+		assert not is_derived(state, (), at(2, 9))
+	for state in ("Met", "Met Late", "Paused", "Stopped", None):
+		assert not is_derived(state, (), None)
 
 
 def test_next_check_on_follows_the_state():

@@ -238,6 +238,55 @@ def test_monotonic(calendar, first, second, d1, d2):
 	assert clock.between(early, late) >= clock.between(early + short, late)
 
 
+@settings(max_examples=400, deadline=None)
+@given(
+	calendars(),
+	st.one_of(
+		# whole minutes put thresholds on interval ends and starts in the gaps between them
+		st.tuples(minute_starts, minute_starts, st.integers(1, 20 * 1440).map(lambda n: n * MINUTE)),
+		st.tuples(
+			any_instants, any_instants, st.integers(1, 10**12).map(lambda n: timedelta(microseconds=n))
+		),
+		# until exactly add(start, d), with the start often in non-working time
+		st.tuples(minute_starts, st.none(), st.integers(1, 20 * 1440).map(lambda n: n * MINUTE)),
+	),
+)
+def test_latest_start_splits_the_starts(calendar, case):
+	"""add(s, d) <= until exactly for the starts up to latest_start(until, d), on working
+	calendars and on plain elapsed time."""
+	start, until, duration = case
+	for clock in (calendar[0], CalendarClock()):
+		if case[1] is None:
+			until = clock.add(start, duration)
+		latest = clock.latest_start(until, duration)
+		assert (clock.add(start, duration) <= until) == (latest is not None and start <= latest)
+		if latest is not None:
+			assert clock.add(latest, duration) <= until
+			assert clock.add(latest + timedelta(microseconds=1), duration) > until
+
+
+def test_latest_start_examples():
+	clock = office(date(2024, 1, 3))  # Wednesday off
+	# one working hour before Thursday 09:00 ends Tuesday 17:30, so a start up to 17:00 counts
+	assert clock.latest_start(datetime(2024, 1, 4, 9), timedelta(hours=1)) == datetime(2024, 1, 2, 17)
+	# a threshold on an interval's end (Friday 17:30): every start until the next interval begins
+	# has the same working position, so the latest is that interval's start
+	assert clock.latest_start(datetime(2024, 1, 8, 9, 30), timedelta(hours=1)) == datetime(2024, 1, 8, 8, 30)
+	assert clock.add(datetime(2024, 1, 6, 10), timedelta(hours=1)) == datetime(2024, 1, 8, 9, 30)
+	# nine working hours: all of Friday and Thursday's last hour
+	assert clock.latest_start(datetime(2024, 1, 5, 17, 30), timedelta(hours=9)) == datetime(
+		2024, 1, 4, 16, 30
+	)
+	assert CalendarClock().latest_start(datetime(2024, 1, 4, 9), timedelta(hours=1)) == datetime(
+		2024, 1, 4, 8
+	)
+	assert clock.latest_start(datetime(1, 1, 1, 9), timedelta(hours=2)) is None
+	for bad in (timedelta(0), timedelta(hours=-1)):
+		for on in (clock, CalendarClock()):
+			with pytest.raises(WorkingTimeError, match="positive"):
+				on.latest_start(datetime(2024, 1, 4, 9), bad)
+
+
 # --- examples ------------------------------------------------------------------------------------
 
 

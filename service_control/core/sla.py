@@ -64,6 +64,32 @@ def next_check_on(state: str | None, at_risk_on: datetime | None, due_on: dateti
 	return None
 
 
+#: The states of a clock whose deadlines can be derived (see ``is_derived``).
+DERIVED_STATES = (ClockState.ON_TRACK, ClockState.AT_RISK, ClockState.BREACHED)
+
+
+def is_derived(state: str | None, pauses: Sequence["Pause"], cap: datetime | None) -> bool:
+	"""Whether a clock's deadlines follow from its start alone: a running clock (On Track, At Risk
+	or Breached) of a case that never paused, with no customer deadline. Such a clock stores no
+	due, at-risk or next-check instant; the sweep compares its start with ``start_thresholds``,
+	and forms derive the instants when they load. A calendar change then rewrites none of them.
+	"""
+	return state in DERIVED_STATES and not pauses and cap is None
+
+
+def start_thresholds(
+	clock: Clock, at: datetime, allowance: timedelta, at_risk_share: float = 0.75
+) -> tuple[datetime | None, datetime | None]:
+	"""``(breached, at_risk)``: the latest starts at which a derived clock of ``allowance`` is
+	Breached at ``at``, and at which it is At Risk (or worse). The same answers as
+	``compute_clock`` for a clock with no pause and no cap: its state at ``at`` is Breached when
+	it started at or before ``breached``, else At Risk when at or before ``at_risk``, else On
+	Track. None where no start qualifies."""
+	_check_allowance(allowance)
+	_check_share(at_risk_share)
+	return clock.latest_start(at, allowance), clock.latest_start(at, allowance * at_risk_share)
+
+
 def stopped_state(state: str | None) -> ClockState:
 	"""The state of a clock whose case is cancelled: a met stage keeps its result."""
 	if state in (ClockState.MET, ClockState.MET_LATE):

@@ -16,16 +16,19 @@ from datetime import date, datetime, timedelta
 
 import frappe
 from frappe import _
-from frappe.utils import get_datetime, getdate, now_datetime
+from frappe.utils import flt, get_datetime, getdate, now_datetime
 
 from service_control.core.escalation import STATE_SEVERITY, EscalationLevel, overall_state, sweep_rules
 from service_control.core.sla import (
+	DERIVED_STATES,
 	LIVE_STATES,
 	ClockState,
 	Pause,
 	compute_clock,
+	is_derived,
 	next_check_on,
 	recompute_running,
+	start_thresholds,
 	stopped_state,
 )
 from service_control.notifications import (
@@ -85,19 +88,25 @@ def update_clocks(
 
 	``stopped``: the case is cancelled, so stages not met yet stop for good (no sweep, no
 	escalation, no recompute).
+
+	A clock that ``core.sla.is_derived`` stores no due, at-risk or next-check instant: the sweep
+	reads it by its start, and ``show_derived_deadlines`` gives the form its instants.
 	"""
 	if stopped:
+		show_derived_deadlines(doc)  # a stopped clock keeps the deadline it had
 		for row in doc.get("sla_clocks") or []:
 			row.state = stopped_state(row.state).value
 			row.at_risk_on = row.next_on = None
+			row.derived = 0
 		doc.sla_state = overall_state([row.state for row in doc.get("sla_clocks") or []])
 		return
 	now = now or now_datetime()
 	caps = caps or {}
 	pauses = get_pauses(doc)
-	share = (get_settings().at_risk_percent or 75) / 100
+	share = at_risk_share()
 	rows = {row.stage: row for row in doc.get("sla_clocks") or []}
 	for stage, (hours, basis) in get_targets(doc.doctype, urgency).items():
+		cap = get_datetime(caps[stage]) if caps.get(stage) else None
 		result = compute_clock(
 			start=get_datetime(start),
 			allowance=timedelta(hours=hours),
@@ -106,8 +115,9 @@ def update_clocks(
 			pauses=pauses,
 			met_on=get_datetime(met.get(stage)) if met.get(stage) else None,
 			at_risk_share=share,
-			cap=get_datetime(caps[stage]) if caps.get(stage) else None,
+			cap=cap,
 		)
+		derived = is_derived(result.state, pauses, cap)
 		row = rows.get(stage) or doc.append("sla_clocks", {"stage": stage})
 		row.update(
 			{
@@ -116,14 +126,38 @@ def update_clocks(
 				"basis": basis,
 				"cap_on": caps.get(stage),
 				"company": doc.get("company"),
-				"due_on": result.due_on,
-				"at_risk_on": result.at_risk_on,
-				"next_on": next_check_on(result.state, result.at_risk_on, result.due_on),
+				"due_on": None if derived else result.due_on,
+				"at_risk_on": None if derived else result.at_risk_on,
+				"next_on": None if derived else next_check_on(result.state, result.at_risk_on, result.due_on),
+				"derived": int(derived),
 				"met_on": result.met_on,
 				"state": result.state.value,
 			}
 		)
 	doc.sla_state = overall_state([row.state for row in doc.get("sla_clocks") or []])
+
+
+def show_derived_deadlines(doc) -> None:
+	"""Set the due and at-risk instants of the document's derived clocks, in memory only.
+
+	They are never stored (see ``update_clocks``), so the controllers call this when a form loads
+	(``onload``) and after a save (``on_change``, which runs after the version is recorded). The
+	instants are those ``compute_clock`` gives a clock with no pause and no cap, on today's
+	calendar.
+	"""
+	rows = [row for row in doc.get("sla_clocks") or [] if row.get("derived") and row.start_on]
+	if not rows:
+		return
+	share = at_risk_share()
+	for row in rows:
+		allowance = timedelta(hours=flt(row.allowance_hours))
+		row.due_on, row.at_risk_on = get_clock(row.basis, row.company).add_each(
+			get_datetime(row.start_on), (allowance, allowance * share)
+		)
+
+
+def at_risk_share() -> float:
+	return (get_settings().at_risk_percent or 75) / 100
 
 
 # ------------------------------------------------------------------------------------------
@@ -149,24 +183,129 @@ def run_sweep(now: datetime | None = None) -> dict:
 	inserts nothing), and only the log rows claimed by this run are notified. Each clock keeps
 	the highest level logged (``escalated_level``) so later sweeps skip it cheaply; a higher
 	level that fires first (Critical, immediately) supersedes lower ones not yet sent.
+
+	Derived clocks (``core.sla.is_derived``) store no instants: they are selected by their start,
+	against one threshold per calendar and allowance (``DerivedClocks``).
 	"""
 	now = now or now_datetime()
 	stats = {"breached": 0, "at_risk": 0, "escalations": 0, "notified": 0}
+	derived = DerivedClocks()
+	breached, at_risk = ClockState.BREACHED.value, ClockState.AT_RISK.value
 	for parenttype in CLOCK_PARENTS:
 		# past due (whether On Track or At Risk so far): Breached, nothing more to look at
 		stats["breached"] += _update_states(
-			parenttype, ClockState.BREACHED.value, RUNNING_STATES, "k.due_on <= %(now)s", "null", now
+			parenttype, breached, RUNNING_STATES, "k.next_on <= %(now)s and k.due_on <= %(now)s", now
 		)
 		# past the at-risk point only: At Risk, looked at again when due
 		stats["at_risk"] += _update_states(
-			parenttype, ClockState.AT_RISK.value, (ClockState.ON_TRACK.value,), "true", "k.due_on", now
+			parenttype, at_risk, (ClockState.ON_TRACK.value,), "k.next_on <= %(now)s", now, "k.due_on"
 		)
+		# derived clocks, the same two moves by their start; they keep no next check
+		for key, new_state, from_states in (
+			("breached", breached, RUNNING_STATES),
+			("at_risk", at_risk, (ClockState.ON_TRACK.value,)),
+		):
+			if selection := derived.started_by(now, new_state):
+				condition, params = selection
+				stats[key] += _update_states(
+					parenttype, new_state, from_states, condition, now, params=params
+				)
 	levels = [EscalationLevel.from_row(row) for row in get_settings().escalation_levels]
 	for rule in sweep_rules(levels, now):
 		for parenttype, meta in CLOCK_PARENTS.items():
-			stats["escalations"] += _log_escalations(rule, parenttype, meta, now)
+			stats["escalations"] += _log_escalations(rule, parenttype, meta, now, derived)
 	stats["notified"] = notify_pending()
 	return stats
+
+
+class DerivedClocks:
+	"""SQL conditions that pick the derived clocks due at an instant by their start.
+
+	Each (basis, company, allowance) in use among derived clocks is one range of the index
+	``(derived, state, basis, company, allowance_hours, start_on)``, bounded by
+	``core.sla.start_thresholds``; the groups are read once, off that index.
+	"""
+
+	def __init__(self, basis: str | None = None, companies: list[str] | None = None):
+		self.share = at_risk_share()
+		self.groups = sorted(
+			{
+				(group_basis, company, hours)
+				for state, group_basis, company, hours in _derived_groups()
+				if state in DERIVED_STATES
+				and (basis is None or group_basis == basis)
+				and (companies is None or company in companies)
+			},
+			key=str,
+		)
+		self._thresholds: dict[tuple, tuple[datetime | None, datetime | None]] = {}
+
+	def thresholds(self, group: tuple, at: datetime) -> tuple[datetime | None, datetime | None]:
+		"""``core.sla.start_thresholds`` of a group at ``at``: (breached, at_risk)."""
+		key = (group, at)
+		if key not in self._thresholds:
+			basis, company, hours = group
+			self._thresholds[key] = start_thresholds(
+				get_clock(basis, company), at, timedelta(hours=flt(hours)), self.share
+			)
+		return self._thresholds[key]
+
+	def started_by(self, at: datetime, trigger: str, prefix: str = "dc") -> tuple[str, dict] | None:
+		"""``(condition, params)`` for the derived clocks whose due instant (``trigger`` Breached)
+		or at-risk instant (At Risk) is at or before ``at``; None when no clock can be."""
+		parts, params = [], {}
+		for i, group in enumerate(self.groups):
+			breached, at_risk = self.thresholds(group, at)
+			latest = breached if trigger == ClockState.BREACHED.value else at_risk
+			if latest is None:
+				continue
+			key = f"{prefix}{i}"
+			parts.append(f"({_same_group(key)} and k.start_on <= %({key}s)s)")
+			params.update(_group_params(key, group), **{f"{key}s": latest})
+		if not parts:
+			return None
+		return f"k.derived = 1 and ({' or '.join(parts)})", params
+
+
+def _same_group(key: str) -> str:
+	return f"k.basis = %({key}b)s and k.company <=> %({key}c)s and k.allowance_hours = %({key}h)s"
+
+
+def _group_params(key: str, group: tuple) -> dict:
+	basis, company, hours = group
+	return {f"{key}b": basis, f"{key}c": company, f"{key}h": hours}
+
+
+#: The columns of the derived clocks' index after ``derived``, up to the start.
+_GROUP_COLUMNS = ("state", "basis", "company", "allowance_hours")
+
+
+def _derived_groups() -> set[tuple]:
+	"""The distinct (state, basis, company, allowance) of the derived clocks, one index seek per
+	value found: a loose index scan, which MariaDB does not choose for a ``select distinct``
+	here (it reads every derived clock instead, a second for 800,000)."""
+	found: set[tuple] = set()
+
+	def walk(prefix: tuple, depth: int) -> None:
+		if depth == len(_GROUP_COLUMNS):
+			found.add(prefix)
+			return
+		column = _GROUP_COLUMNS[depth]
+		where = " and ".join(["derived = 1", *(f"`{c}` <=> %s" for c in _GROUP_COLUMNS[:depth])])
+		after, args = "", ()  # nulls sort first: the first seek finds a null if there is one
+		while row := frappe.db.sql(
+			f"select `{column}` from `tabService SLA Clock` where {where}{after}"
+			f" order by `{column}` limit 1",
+			(*prefix, *args),
+		):
+			value = row[0][0]
+			walk((*prefix, value), depth + 1)
+			after, args = (
+				(f" and `{column}` is not null", ()) if value is None else (f" and `{column}` > %s", (value,))
+			)
+
+	walk((), 0)
+	return found
 
 
 def _update_states(
@@ -174,15 +313,25 @@ def _update_states(
 	new_state: str,
 	from_states: tuple[str, ...],
 	condition: str,
-	next_on: str,
 	now: datetime,
+	next_on: str = "null",
+	params: dict | None = None,
 ) -> int:
 	"""Move the clocks that fell due to ``new_state``, set when to look at them next, and raise
 	their parent's list-view state in the same statement (Breached is never lowered to At Risk).
 
-	Driven by the ``(state, next_on)`` index: a sweep with nothing due reads no row at all.
-	Returns the rows changed, clocks and parents together.
+	Driven by the ``(state, next_on)`` index, or for derived clocks by their start (``params``
+	are then the condition's thresholds): a sweep with nothing due reads no row at all. Returns
+	the rows changed, clocks and parents together.
 	"""
+	params = {
+		**(params or {}),
+		"new_state": new_state,
+		"breached": ClockState.BREACHED.value,
+		"parenttype": parenttype,
+		"from_states": from_states,
+		"now": now,
+	}
 	frappe.db.sql(
 		f"""
 		update `tabService SLA Clock` k
@@ -192,16 +341,9 @@ def _update_states(
 			p.sla_state = if(p.sla_state = %(breached)s, p.sla_state, %(new_state)s)
 		where k.parenttype = %(parenttype)s
 			and k.state in %(from_states)s
-			and k.next_on <= %(now)s
 			and {condition}
 		""",
-		{
-			"new_state": new_state,
-			"breached": ClockState.BREACHED.value,
-			"parenttype": parenttype,
-			"from_states": from_states,
-			"now": now,
-		},
+		params,
 	)
 	return rowcount()
 
@@ -232,23 +374,32 @@ def _reset_parent_states(parents: set[tuple[str, str]]) -> list[tuple[str, list]
 	]
 
 
-def _log_escalations(rule, parenttype: str, meta: dict, now: datetime) -> int:
+def _log_escalations(
+	rule, parenttype: str, meta: dict, now: datetime, derived: "DerivedClocks | None" = None
+) -> int:
 	severity = meta["severity_field"]
 	if rule.critical_only and not severity:
 		return 0
+	derived = derived or DerivedClocks()
 	critical = f"and p.`{severity}` = 'Critical'" if rule.critical_only else ""
+	# the clocks that reached the trigger by the cutoff: by the stored instant, or by the start
+	reached, params = f"k.`{rule.column}` <= %(cutoff)s", {}
+	if selection := derived.started_by(rule.cutoff, rule.level.trigger):
+		reached = f"({reached} or ({selection[0]}))"
+		params = selection[1]
 	# The same selection feeds the log insert and the clock update below.
 	due = f"""
 		from `tabService SLA Clock` k
 		join `tab{parenttype}` p on p.name = k.parent
 		where k.parenttype = %(parenttype)s
 			and k.state in %(states)s
-			and k.`{rule.column}` <= %(cutoff)s
+			and {reached}
 			and k.escalated_level < %(level)s
 			and p.status not in %(final)s
 			{critical}
 	"""
 	params = {
+		**params,
 		"level": rule.level.level,
 		"trigger": rule.level.trigger,
 		"now": now,
@@ -348,7 +499,9 @@ def recompute_open_clocks(
 	at a time (keyset on the parent, no OFFSET), computes them with the core's bulk path and
 	writes back, in one statement per batch, only the clocks whose deadline or state changed,
 	together with the list-view state of their parents; reports progress to the desk.
-	Calendar-hour clocks do not move. Returns the number of clocks written.
+	Calendar-hour clocks do not move. Derived clocks (``core.sla.is_derived``) store no deadline,
+	so only their states are set anew (``_reset_derived_states``). Returns the number of clocks
+	written.
 
 	Tuned for hundreds of thousands of clocks: a document's clocks travel as one text column
 	(PyMySQL decodes rows and columns in pure Python, at a cost above the deadline arithmetic)
@@ -356,12 +509,14 @@ def recompute_open_clocks(
 	documents that have any, and the writes overlap the reading when they can (``_BatchWriter``).
 	"""
 	now = now or now_datetime()
-	share = (get_settings().at_risk_percent or 75) / 100
+	share = at_risk_share()
 	companies = companies_using(holiday_list)
 	if not companies:
 		return 0
 	calendars = {company: get_clock("Working Hours", company) for company in companies}
+	reset = _reset_derived_states(companies, now)
 	conditions = [
+		"k.derived = 0",
 		"k.met_on is null",
 		"k.start_on is not null",
 		"k.basis = 'Working Hours'",
@@ -383,7 +538,7 @@ def recompute_open_clocks(
 	}
 	total = frappe.db.sql(f"select count(*) from `tabService SLA Clock` k where {where}", params)[0][0]
 	if not total:
-		return 0
+		return reset
 	# a document's clocks come as one group_concat: never cut short (1 MB is MariaDB's default)
 	frappe.db.sql("set session group_concat_max_len = greatest(@@session.group_concat_max_len, 1048576)")
 	allowances: dict[str, timedelta] = {}
@@ -435,7 +590,67 @@ def recompute_open_clocks(
 			frappe.publish_progress(
 				read * 100 / total, title=_("Recomputing SLA deadlines"), description=f"{read}/{total}"
 			)
-	return written
+	return reset + written
+
+
+def _reset_derived_states(companies: list[str], now: datetime) -> int:
+	"""Give each derived working-hour clock of ``companies`` the state its start gives at ``now``
+	on the changed calendar (the sweep only ever raises states; a calendar change can lower them
+	too). Per group, the clocks whose state moves are three ranges of the index: On Track ones
+	started by the at-risk threshold, At Risk ones after it or by the breach threshold, Breached
+	ones after that; only they are read and written, with their parents' list-view state. A clock
+	met or paused since it was read is no longer derived and keeps what its save wrote. Returns
+	the clocks written."""
+	derived = DerivedClocks("Working Hours", companies)
+	ranges, params, groups = [], {}, {}
+	for i, group in enumerate(derived.groups):
+		breached, at_risk = groups[group] = derived.thresholds(group, now)
+		key = f"g{i}"
+		params.update(_group_params(key, group), **{f"{key}b_s": breached, f"{key}r_s": at_risk})
+		by_risk, after_risk = (
+			(f"k.start_on <= %({key}r_s)s", f"k.start_on > %({key}r_s)s") if at_risk else ("false", "true")
+		)
+		by_breach, after_breach = (
+			(f"k.start_on <= %({key}b_s)s", f"k.start_on > %({key}b_s)s") if breached else ("false", "true")
+		)
+		ranges.append(
+			f"""({_same_group(key)} and (
+				(k.state = '{ClockState.ON_TRACK.value}' and {by_risk})
+				or (k.state = '{ClockState.AT_RISK.value}' and ({after_risk} or {by_breach}))
+				or (k.state = '{ClockState.BREACHED.value}' and {after_breach})))"""
+		)
+	if not ranges:
+		return 0
+	by_state: dict[str, list[str]] = {}
+	parents = set()
+	for name, parenttype, parent, state, basis, company, hours, start in frappe.db.sql(
+		f"""select k.name, k.parenttype, k.parent, k.state, k.basis, k.company, k.allowance_hours,
+			k.start_on
+		from `tabService SLA Clock` k
+		where k.derived = 1 and ({" or ".join(ranges)})""",
+		params,
+	):
+		breached, at_risk = groups[(basis, company, hours)]
+		if breached and start <= breached:
+			new_state = ClockState.BREACHED.value
+		elif at_risk and start <= at_risk:
+			new_state = ClockState.AT_RISK.value
+		else:
+			new_state = ClockState.ON_TRACK.value
+		if new_state != state:
+			by_state.setdefault(new_state, []).append(name)
+			parents.add((parenttype, parent))
+	live = [s.value for s in DERIVED_STATES]
+	for new_state, names in by_state.items():
+		for chunk in range(0, len(names), 10_000):
+			frappe.db.sql(
+				"""update `tabService SLA Clock` set state = %(new_state)s
+				where name in %(names)s and derived = 1 and state in %(live)s""",
+				{"new_state": new_state, "names": names[chunk : chunk + 10_000], "live": live},
+			)
+	for query, values in _reset_parent_states(parents):
+		frappe.db.sql(query, values)
+	return sum(len(names) for names in by_state.values())
 
 
 def _cases_by_company(rows, pauses, allowances) -> dict[str, list[tuple]]:

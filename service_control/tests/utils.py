@@ -238,6 +238,16 @@ def make_complaint(**kwargs):
 # issue 5: returns, disposition and compensation
 
 
+def as_form_loads(doctype: str, name: str):
+	"""The document as the desk form gets it: loaded, then ``onload`` run (which fills in the
+	deadlines a derived SLA clock does not store)."""
+	from frappe.desk.form.load import run_onload
+
+	doc = frappe.get_doc(doctype, name)
+	run_onload(doc)
+	return doc
+
+
 def make_account(account_name: str, parent_name: str = "Indirect Expenses", **kwargs) -> str:
 	name = frappe.db.get_value("Account", {"account_name": account_name, "company": TEST_COMPANY}, "name")
 	if name:

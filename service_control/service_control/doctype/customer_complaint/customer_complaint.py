@@ -123,6 +123,12 @@ class CustomerComplaint(Document):
 			stopped=self.status == rules.CANCELLED,
 		)
 
+	def onload(self):
+		sla.show_derived_deadlines(self)
+
+	def on_change(self):
+		sla.show_derived_deadlines(self)  # the form shows what a save left unstored
+
 	def on_update(self):
 		before = self.get_doc_before_save()
 		if self.severity == "Critical" and (not before or before.severity != "Critical"):

@@ -14,6 +14,7 @@ from service_control.service_control.sla import recompute_open_clocks, run_sweep
 from service_control.tests.utils import (
 	TEST_COMPANY,
 	TEST_IGNORE,
+	as_form_loads,
 	make_complaint,
 	make_customer,
 	make_delivery_note,
@@ -234,30 +235,59 @@ class TestCustomerComplaint(FrappeTestCase):
 		self.assertEqual(again["notified"], 0)
 
 	def test_sweep_reads_clocks_by_state_and_next_check(self):
-		"""One time index for both transitions (a recompute rewrites one entry per clock), and
-		``next_on`` follows the state: the at-risk time while On Track, the due time while At Risk."""
+		"""A clock with a customer deadline keeps its instants, and ``next_on`` follows the state
+		(the at-risk time while On Track, the due time while At Risk) on one time index. A clock
+		with no pause and no deadline stores none: the sweep reads it by its start on an index of
+		its own, and the form gets its deadlines when it loads."""
 		indexes: dict[str, list[str]] = {}
 		for row in frappe.db.sql("show index from `tabService SLA Clock`", as_dict=True):
 			indexes.setdefault(row.Key_name, []).append(row.Column_name)
 		self.assertIn(["state", "next_on"], indexes.values())
+		self.assertIn(
+			["derived", "state", "basis", "company", "allowance_hours", "start_on"], indexes.values()
+		)
 		self.assertNotIn(["state", "due_on"], indexes.values())
 		self.assertNotIn(["state", "at_risk_on"], indexes.values())
 
 		now = now_datetime()
-		doc = make_complaint(received_on=now - timedelta(hours=40))  # Normal: at risk after 36 h
-		clocks = {c.stage: c for c in doc.sla_clocks}
-		self.assertEqual(clocks["First Reply"].state, "At Risk")
-		self.assertEqual(
-			get_datetime(clocks["First Reply"].next_on), get_datetime(clocks["First Reply"].due_on)
+		doc = make_complaint(  # Normal: at risk after 36 h
+			received_on=now - timedelta(hours=40), customer_deadline=now + timedelta(hours=2)
 		)
-		self.assertEqual(clocks["Closure"].state, "On Track")
-		self.assertEqual(get_datetime(clocks["Closure"].next_on), get_datetime(clocks["Closure"].at_risk_on))
-		run_sweep(now=get_datetime(clocks["First Reply"].due_on))
-		first_reply = frappe.db.get_value(
-			"Service SLA Clock", clocks["First Reply"].name, ["state", "next_on"], as_dict=True
-		)
+		stored = {
+			row.stage: row
+			for row in frappe.get_all(
+				"Service SLA Clock",
+				filters={"parent": doc.name},
+				fields=["name", "stage", "state", "derived", "due_on", "at_risk_on", "next_on"],
+			)
+		}
+		first = stored["First Reply"]
+		self.assertEqual((first.state, first.derived), ("At Risk", 0))
+		self.assertEqual(get_datetime(first.due_on), get_datetime(doc.customer_deadline))
+		self.assertEqual(get_datetime(first.next_on), get_datetime(first.due_on))
+		closure = stored["Closure"]
+		self.assertEqual((closure.state, closure.derived), ("On Track", 1))
+		self.assertEqual((closure.due_on, closure.at_risk_on, closure.next_on), (None, None, None))
+		shown = {c.stage: c for c in as_form_loads("Customer Complaint", doc.name).sla_clocks}
+		closure_due = get_datetime(shown["Closure"].due_on)
+		closure_risk = get_datetime(shown["Closure"].at_risk_on)
+		self.assertLess(now, closure_risk)
+		self.assertLess(closure_risk, closure_due)
+
+		run_sweep(now=get_datetime(first.due_on))
+		first_reply = frappe.db.get_value("Service SLA Clock", first.name, ["state", "next_on"], as_dict=True)
 		self.assertEqual(first_reply.state, "Breached")
 		self.assertIsNone(first_reply.next_on)
+		# the derived clock moves on at its at-risk and due instants, one microsecond late, not early
+		for at, state in (
+			(closure_risk - timedelta(microseconds=1), "On Track"),
+			(closure_risk, "At Risk"),
+			(closure_due - timedelta(microseconds=1), "At Risk"),
+			(closure_due, "Breached"),
+		):
+			run_sweep(now=at)
+			self.assertEqual(frappe.db.get_value("Service SLA Clock", closure.name, "state"), state)
+		self.assertEqual(frappe.db.get_value("Customer Complaint", doc.name, "sla_state"), "Breached")
 
 	def test_cancelled_complaint_stops_its_clocks(self):
 		doc = make_complaint(received_on=now_datetime() - timedelta(hours=100))
@@ -314,9 +344,12 @@ class TestCustomerComplaint(FrappeTestCase):
 
 		self.assertGreaterEqual(recompute_open_clocks(holiday_list.name), 1)
 
-		due_after = get_datetime(
+		# a derived clock: nothing stored moved, the form shows the deadline on the new calendar
+		self.assertIsNone(
 			frappe.db.get_value("Service SLA Clock", {"parent": doc.name, "stage": "Resolution"}, "due_on")
 		)
+		shown = {c.stage: c for c in as_form_loads("Customer Complaint", doc.name).sla_clocks}
+		due_after = get_datetime(shown["Resolution"].due_on)
 		calendar = WorkingCalendar.from_rows(
 			[(r.weekday, r.from_time, r.to_time) for r in settings.working_hours], [holiday]
 		)
@@ -330,14 +363,7 @@ class TestCustomerComplaint(FrappeTestCase):
 			due_after, calendar.add(received, timedelta(hours=clocks["Resolution"].allowance_hours))
 		)
 		# calendar-hour clocks do not move
-		self.assertEqual(
-			get_datetime(
-				frappe.db.get_value(
-					"Service SLA Clock", {"parent": doc.name, "stage": "First Reply"}, "due_on"
-				)
-			),
-			reply_before,
-		)
+		self.assertEqual(get_datetime(shown["First Reply"].due_on), reply_before)
 
 	# ---- permissions ------------------------------------------------------------------------
 
@@ -844,9 +870,20 @@ class TestRecomputeJob(FrappeTestCase):
 
 	def _working_hour_clock(self, doc, stage: str = "Resolution") -> dict:
 		"""Put one stage of ``doc`` on working hours, its deadline stale as a calendar change
-		leaves it."""
+		leaves it. The case paused for no time at all, so the clock stores its deadline (a clock
+		with no pause derives it) and the deadline is still the plain working-time one."""
+		paused = get_datetime(doc.received_on) + timedelta(minutes=1)
+		frappe.get_doc(
+			doctype="Service SLA Pause",
+			parent=doc.name,
+			parenttype="Customer Complaint",
+			parentfield="sla_pauses",
+			paused_on=paused,
+			resumed_on=paused,
+		).db_insert()
 		frappe.db.sql(
-			"""update `tabService SLA Clock` set basis = 'Working Hours', due_on = due_on - interval 1 hour
+			"""update `tabService SLA Clock`
+			set basis = 'Working Hours', derived = 0, due_on = start_on + interval 1 hour
 			where parent = %s and stage = %s""",
 			(doc.name, stage),
 		)

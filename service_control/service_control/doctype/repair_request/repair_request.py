@@ -131,6 +131,12 @@ class RepairRequest(Document):
 			stopped=self.status == rules.CANCELLED,
 		)
 
+	def onload(self):
+		sla.show_derived_deadlines(self)
+
+	def on_change(self):
+		sla.show_derived_deadlines(self)  # the form shows what a save left unstored
+
 	def on_update(self):
 		self._sync_assignment()
 

@@ -19,6 +19,7 @@ class ServiceSLAClock(Document):
 		basis: DF.Literal["Calendar Hours", "Working Hours"]
 		cap_on: DF.Datetime | None
 		company: DF.Link | None
+		derived: DF.Check
 		due_on: DF.Datetime | None
 		escalated_level: DF.Int
 		met_on: DF.Datetime | None
@@ -34,8 +35,14 @@ class ServiceSLAClock(Document):
 
 
 def on_doctype_update():
-	"""The sweep selects clocks by state and the time it must look at them next (state changes)
-	and by state and the level already escalated (escalation): one index each, so a sweep with
-	nothing new reads almost nothing."""
+	"""The sweep selects clocks by state and the time it must look at them next (state changes),
+	derived clocks by state, calendar, allowance and start (core.sla.start_thresholds), and both
+	by state and the level already escalated (escalation): one index each, so a sweep with
+	nothing new reads almost nothing. The recompute reads the clocks that store their deadlines
+	in parent order."""
 	frappe.db.add_index("Service SLA Clock", ["state", "next_on"])
+	frappe.db.add_index(
+		"Service SLA Clock", ["derived", "state", "basis", "company", "allowance_hours", "start_on"]
+	)
+	frappe.db.add_index("Service SLA Clock", ["derived", "parent"])  # the recompute's keyset
 	frappe.db.add_index("Service SLA Clock", ["state", "escalated_level"])
