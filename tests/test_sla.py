@@ -13,6 +13,7 @@ from service_control.core.sla import (
 	Pause,
 	SlaError,
 	compute_clock,
+	derived_state,
 	is_derived,
 	next_check_on,
 	recompute_running,
@@ -420,18 +421,12 @@ def test_recompute_running_agrees_with_compute_clock(
 	st.booleans(),
 )
 def test_start_thresholds_give_compute_clocks_state(start, allowance_minutes, now_after, share, working):
-	"""A clock with no pause and no cap: comparing its start with the two thresholds gives the
-	state compute_clock gives, so the sweep can select such clocks by their start alone."""
+	"""A clock with no pause and no cap: its start against the two thresholds gives the state
+	compute_clock gives, so the sweep can select such clocks by their start alone."""
 	on = CALENDAR if working else CalendarClock()
 	allowance = allowance_minutes * MINUTE
 	now = start + now_after * MINUTE
-	breached, at_risk = start_thresholds(on, now, allowance, share)
-	if breached is not None and start <= breached:
-		state = ClockState.BREACHED
-	elif at_risk is not None and start <= at_risk:
-		state = ClockState.AT_RISK
-	else:
-		state = ClockState.ON_TRACK
+	state = derived_state(start, start_thresholds(on, now, allowance, share))
 	assert (
 		compute_clock(start=start, allowance=allowance, clock=on, now=now, at_risk_share=share).state == state
 	)

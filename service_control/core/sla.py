@@ -90,6 +90,16 @@ def start_thresholds(
 	return clock.latest_start(at, allowance), clock.latest_start(at, allowance * at_risk_share)
 
 
+def derived_state(start: datetime, thresholds: tuple[datetime | None, datetime | None]) -> ClockState:
+	"""The state of a derived clock that started at ``start``, from ``start_thresholds``."""
+	breached, at_risk = thresholds
+	if breached is not None and start <= breached:
+		return ClockState.BREACHED
+	if at_risk is not None and start <= at_risk:
+		return ClockState.AT_RISK
+	return ClockState.ON_TRACK
+
+
 def stopped_state(state: str | None) -> ClockState:
 	"""The state of a clock whose case is cancelled: a met stage keeps its result."""
 	if state in (ClockState.MET, ClockState.MET_LATE):

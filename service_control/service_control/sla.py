@@ -25,6 +25,7 @@ from service_control.core.sla import (
 	ClockState,
 	Pause,
 	compute_clock,
+	derived_state,
 	is_derived,
 	next_check_on,
 	recompute_running,
@@ -630,13 +631,7 @@ def _reset_derived_states(companies: list[str], now: datetime) -> int:
 		where k.derived = 1 and ({" or ".join(ranges)})""",
 		params,
 	):
-		breached, at_risk = groups[(basis, company, hours)]
-		if breached and start <= breached:
-			new_state = ClockState.BREACHED.value
-		elif at_risk and start <= at_risk:
-			new_state = ClockState.AT_RISK.value
-		else:
-			new_state = ClockState.ON_TRACK.value
+		new_state = derived_state(start, groups[(basis, company, hours)]).value
 		if new_state != state:
 			by_state.setdefault(new_state, []).append(name)
 			parents.add((parenttype, parent))
