@@ -54,7 +54,7 @@ def render(**doc) -> str:
 		"comments": "<script>x</script>",
 	}
 	return env.from_string((FOLDER / "customer_satisfaction_survey.html").read_text()).render(
-		doc=Doc({**base, **doc}), frappe=FakeFrappe(), _=lambda text: text
+		doc=Doc({**base, **doc}), frappe=FakeFrappe(), _=lambda text, context=None: text
 	)
 
 

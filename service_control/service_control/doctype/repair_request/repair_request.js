@@ -72,7 +72,7 @@ frappe.ui.form.on("Repair Request", {
 			] || "gray";
 			frm.dashboard.set_headline_alert(
 				`<span class="indicator ${colour}">${__(frm.doc.warranty_status)}</span>` +
-					(frm.doc.chargeable ? ` &middot; ${__("Chargeable")}` : "")
+					(frm.doc.chargeable ? ` &middot; ${__("Chargeable", null, "Repair Request")}` : "")
 			);
 		}
 	},

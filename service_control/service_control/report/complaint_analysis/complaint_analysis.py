@@ -69,7 +69,7 @@ def execute_pareto(filters):
 	columns = [
 		{"label": _(dimension), "fieldname": "key", "fieldtype": fieldtype, "width": 200},
 		{"label": _("Complaints"), "fieldname": "count", "fieldtype": "Int", "width": 110},
-		{"label": _("Share"), "fieldname": "share", "fieldtype": "Percent", "width": 100},
+		{"label": _("Share of Total"), "fieldname": "share", "fieldtype": "Percent", "width": 100},
 		{
 			"label": _("Cumulative Share"),
 			"fieldname": "cumulative_share",
@@ -101,7 +101,7 @@ def pareto_chart(data: list[dict]) -> dict | None:
 		"data": {
 			"labels": [str(r["key"]) for r in data],
 			"datasets": [
-				{"name": _("Share"), "chartType": "bar", "values": [r["share"] for r in data]},
+				{"name": _("Share of Total"), "chartType": "bar", "values": [r["share"] for r in data]},
 				{
 					"name": _("Cumulative Share"),
 					"chartType": "line",

@@ -25,7 +25,12 @@ def get_columns() -> list[dict]:
 			"options": "Customer Complaint",
 			"width": 150,
 		},
-		{"label": _("Received On"), "fieldname": "received_on", "fieldtype": "Datetime", "width": 150},
+		{
+			"label": _("Received On", context="Customer Complaint"),
+			"fieldname": "received_on",
+			"fieldtype": "Datetime",
+			"width": 150,
+		},
 		{
 			"label": _("Customer"),
 			"fieldname": "customer",
