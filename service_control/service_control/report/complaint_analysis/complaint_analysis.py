@@ -104,7 +104,8 @@ def pareto_chart(data: list[dict]) -> dict | None:
 				{"name": _("Share of Total"), "chartType": "bar", "values": [r["share"] for r in data]},
 				{
 					"name": _("Cumulative Share"),
-					"chartType": "line",
+					# a line through one point draws nothing (Frappe Charts logs a path error)
+					"chartType": "line" if len(data) > 1 else "bar",
 					"values": [r["cumulative_share"] for r in data],
 				},
 			],

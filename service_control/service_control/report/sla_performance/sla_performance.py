@@ -118,6 +118,7 @@ def get_chart(outcomes: list[indicators.StageOutcome], group_by: str) -> dict | 
 	stages = [s for s in indicators.STAGES if any(o.stage == s for o in outcomes)]
 	rates = {(o.group, o.stage): o.on_time_rate for o in outcomes}
 	labels = [(_(g) if group_by == "Urgency" else g) if g else _("Not Set") for g in groups]
+	series = group_by == "Month" and len(groups) > 1  # a line through one point draws nothing
 	return {
 		"data": {
 			"labels": labels,
@@ -125,9 +126,9 @@ def get_chart(outcomes: list[indicators.StageOutcome], group_by: str) -> dict | 
 				{"name": _(stage), "values": [rates.get((g, stage)) or 0 for g in groups]} for stage in stages
 			],
 		},
-		"type": "line" if group_by == "Month" else "bar",
+		"type": "line" if series else "bar",
 		"fieldtype": "Percent",
-		"axisOptions": {"xIsSeries": 1} if group_by == "Month" else {},
+		"axisOptions": {"xIsSeries": 1} if series else {},
 	}
 
 

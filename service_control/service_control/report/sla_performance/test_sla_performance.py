@@ -89,8 +89,14 @@ class TestSLAPerformance(FrappeTestCase):
 		self.assertEqual(chart["data"]["datasets"][0]["values"], [100.0, 0])
 		self.assertEqual(summary[0]["value"], 50.0)
 
-		_columns, data, *_rest = execute({**FILTERS, "from_date": "2021-04-01", "group_by": "Month"})
+		_columns, data, _message, chart, _summary = execute(
+			{**FILTERS, "from_date": "2021-04-01", "group_by": "Month"}
+		)
 		self.assertEqual({r["group"] for r in data}, {"2021-04"})
+		self.assertEqual(chart["type"], "bar")  # one month: a line through one point draws nothing
+		_columns, data, _message, chart, _summary = execute({**FILTERS, "group_by": "Month"})
+		self.assertGreater(len({r["group"] for r in data}), 1)
+		self.assertEqual(chart["type"], "line")
 
 	def test_bad_group_by_refused(self):
 		self.assertRaises(frappe.ValidationError, execute, {**FILTERS, "group_by": "Weather"})
