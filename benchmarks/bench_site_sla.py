@@ -140,6 +140,26 @@ def delete_bench_rows() -> None:
 	frappe.db.commit()
 
 
+#: The bookkeeping columns of a document, and of a child row as ``child_row`` fills them.
+DOC_COLUMNS = ("name", "creation", "modified", "owner", "modified_by", "docstatus")
+CHILD_COLUMNS = (*DOC_COLUMNS, "parent", "parenttype", "parentfield", "idx")
+
+
+def child_row(name: str, parent: str, parentfield: str, idx: int, now: datetime) -> tuple:
+	return (
+		name,
+		now,
+		now,
+		"Administrator",
+		"Administrator",
+		0,
+		parent,
+		"Customer Complaint",
+		parentfield,
+		idx,
+	)
+
+
 #: Shares of the complaints whose clocks store their deadlines (core.sla.is_derived): a customer
 #: deadline on the first reply, and a pause waiting for the customer (every stage).
 CAPPED, PAUSED = 0.10, 0.05
@@ -166,20 +186,7 @@ def insert_complaints(rng: random.Random, count: int, company: str, customer: st
 			begin = received + (now - received) * rng.random() / 2
 			paused = [Pause(begin, begin + (now - begin) * rng.random())]
 			pauses.append(
-				(
-					f"{name}-p",
-					now,
-					now,
-					"Administrator",
-					"Administrator",
-					0,
-					name,
-					"Customer Complaint",
-					"sla_pauses",
-					1,
-					paused[0].start,
-					paused[0].end,
-				)
+				(*child_row(f"{name}-p", name, "sla_pauses", 1, now), paused[0].start, paused[0].end)
 			)
 		parents.append(
 			(
@@ -223,16 +230,7 @@ def insert_complaints(rng: random.Random, count: int, company: str, customer: st
 				)
 			clocks.append(
 				(
-					f"{name}-{idx}",
-					now,
-					now,
-					"Administrator",
-					"Administrator",
-					0,
-					name,
-					"Customer Complaint",
-					"sla_clocks",
-					idx,
+					*child_row(f"{name}-{idx}", name, "sla_clocks", idx, now),
 					stage,
 					"On Track",
 					received,
@@ -247,12 +245,7 @@ def insert_complaints(rng: random.Random, count: int, company: str, customer: st
 	frappe.db.bulk_insert(
 		"Customer Complaint",
 		[
-			"name",
-			"creation",
-			"modified",
-			"owner",
-			"modified_by",
-			"docstatus",
+			*DOC_COLUMNS,
 			"company",
 			"customer",
 			"title",
@@ -269,16 +262,7 @@ def insert_complaints(rng: random.Random, count: int, company: str, customer: st
 	frappe.db.bulk_insert(
 		"Service SLA Clock",
 		[
-			"name",
-			"creation",
-			"modified",
-			"owner",
-			"modified_by",
-			"docstatus",
-			"parent",
-			"parenttype",
-			"parentfield",
-			"idx",
+			*CHILD_COLUMNS,
 			"stage",
 			"state",
 			"start_on",
@@ -296,20 +280,7 @@ def insert_complaints(rng: random.Random, count: int, company: str, customer: st
 	)
 	frappe.db.bulk_insert(
 		"Service SLA Pause",
-		[
-			"name",
-			"creation",
-			"modified",
-			"owner",
-			"modified_by",
-			"docstatus",
-			"parent",
-			"parenttype",
-			"parentfield",
-			"idx",
-			"paused_on",
-			"resumed_on",
-		],
+		[*CHILD_COLUMNS, "paused_on", "resumed_on"],
 		pauses,
 	)
 	frappe.db.commit()
