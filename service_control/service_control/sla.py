@@ -539,6 +539,8 @@ def recompute_open_clocks(
 	}
 	total = frappe.db.sql(f"select count(*) from `tabService SLA Clock` k where {where}", params)[0][0]
 	if not total:
+		# only derived states to reset, done already: the desk still hears that the job ended
+		frappe.publish_progress(100, title=_("Recomputing SLA deadlines"), description=f"{reset}/{reset}")
 		return reset
 	# a document's clocks come as one group_concat: never cut short (1 MB is MariaDB's default)
 	frappe.db.sql("set session group_concat_max_len = greatest(@@session.group_concat_max_len, 1048576)")
