@@ -13,6 +13,7 @@ from service_control.core.sla import (
 	Pause,
 	SlaError,
 	compute_clock,
+	derived_deadlines,
 	derived_state,
 	is_derived,
 	next_check_on,
@@ -422,14 +423,15 @@ def test_recompute_running_agrees_with_compute_clock(
 )
 def test_start_thresholds_give_compute_clocks_state(start, allowance_minutes, now_after, share, working):
 	"""A clock with no pause and no cap: its start against the two thresholds gives the state
-	compute_clock gives, so the sweep can select such clocks by their start alone."""
+	compute_clock gives, so the sweep can select such clocks by their start alone, and its
+	derived deadlines are compute_clock's."""
 	on = CALENDAR if working else CalendarClock()
 	allowance = allowance_minutes * MINUTE
 	now = start + now_after * MINUTE
 	state = derived_state(start, start_thresholds(on, now, allowance, share))
-	assert (
-		compute_clock(start=start, allowance=allowance, clock=on, now=now, at_risk_share=share).state == state
-	)
+	result = compute_clock(start=start, allowance=allowance, clock=on, now=now, at_risk_share=share)
+	assert result.state == state
+	assert derived_deadlines(on, start, allowance, share) == (result.due_on, result.at_risk_on)
 
 
 def test_start_thresholds_refuse_bad_input():

@@ -90,6 +90,17 @@ def start_thresholds(
 	return clock.latest_start(at, allowance), clock.latest_start(at, allowance * at_risk_share)
 
 
+def derived_deadlines(
+	clock: Clock, start: datetime, allowance: timedelta, at_risk_share: float = 0.75
+) -> tuple[datetime, datetime]:
+	"""``(due_on, at_risk_on)`` of a derived clock: what ``compute_clock`` gives a clock with no
+	pause and no cap, in one ``add_each``. Forms show these; they are never stored."""
+	_check_allowance(allowance)
+	_check_share(at_risk_share)
+	due_on, at_risk_on = clock.add_each(start, (allowance, allowance * at_risk_share))
+	return due_on, at_risk_on
+
+
 def derived_state(start: datetime, thresholds: tuple[datetime | None, datetime | None]) -> ClockState:
 	"""The state of a derived clock that started at ``start``, from ``start_thresholds``."""
 	breached, at_risk = thresholds

@@ -25,6 +25,7 @@ from service_control.core.sla import (
 	ClockState,
 	Pause,
 	compute_clock,
+	derived_deadlines,
 	derived_state,
 	is_derived,
 	next_check_on,
@@ -142,18 +143,19 @@ def show_derived_deadlines(doc) -> None:
 	"""Set the due and at-risk instants of the document's derived clocks, in memory only.
 
 	They are never stored (see ``update_clocks``), so the controllers call this when a form loads
-	(``onload``) and after a save (``on_change``, which runs after the version is recorded). The
-	instants are those ``compute_clock`` gives a clock with no pause and no cap, on today's
-	calendar.
+	(``onload``) and after a save (``on_change``, which runs after the version is recorded), on
+	today's calendar (``core.sla.derived_deadlines``).
 	"""
 	rows = [row for row in doc.get("sla_clocks") or [] if row.get("derived") and row.start_on]
 	if not rows:
 		return
 	share = at_risk_share()
 	for row in rows:
-		allowance = timedelta(hours=flt(row.allowance_hours))
-		row.due_on, row.at_risk_on = get_clock(row.basis, row.company).add_each(
-			get_datetime(row.start_on), (allowance, allowance * share)
+		row.due_on, row.at_risk_on = derived_deadlines(
+			get_clock(row.basis, row.company),
+			get_datetime(row.start_on),
+			timedelta(hours=flt(row.allowance_hours)),
+			share,
 		)
 
 
@@ -605,9 +607,9 @@ def _reset_derived_states(companies: list[str], now: datetime) -> int:
 	met or paused since it was read is no longer derived and keeps what its save wrote. Returns
 	the clocks written."""
 	derived = DerivedClocks("Working Hours", companies)
-	ranges, params, groups = [], {}, {}
+	ranges, params = [], {}
 	for i, group in enumerate(derived.groups):
-		breached, at_risk = groups[group] = derived.thresholds(group, now)
+		breached, at_risk = derived.thresholds(group, now)
 		key = f"g{i}"
 		params.update(_group_params(key, group), **{f"{key}b_s": breached, f"{key}r_s": at_risk})
 		by_risk, after_risk = (
@@ -633,7 +635,7 @@ def _reset_derived_states(companies: list[str], now: datetime) -> int:
 		where k.derived = 1 and ({" or ".join(ranges)})""",
 		params,
 	):
-		new_state = derived_state(start, groups[(basis, company, hours)]).value
+		new_state = derived_state(start, derived.thresholds((basis, company, hours), now)).value
 		if new_state != state:
 			by_state.setdefault(new_state, []).append(name)
 			parents.add((parenttype, parent))
