@@ -3,6 +3,12 @@
 The adapter hands in plain rows (dicts or objects with attributes) and, for the company
 defaults, what the database says about each linked account and warehouse; these functions
 raise a ``SettingsError`` on the first thing that makes no sense.
+
+Working hours, SLA targets and escalation levels are *policy tables*: a row without a company
+belongs to the default policy, a row with a company to that company's own policy. A company
+that has rows of a table uses only its own rows of it (for SLA targets: of a document type);
+every other company, and a record without a company, uses the default rows
+(``rows_for_company``). Each company's rows are validated on their own (``validate_policies``).
 """
 
 from collections.abc import Iterable, Mapping
@@ -64,7 +70,8 @@ def to_time(value) -> time | None:
 def validate_working_hours(rows: Iterable) -> list[tuple[str, time, time]]:
 	"""Each row a weekday with from/to times; several rows a day make breaks; no overlaps."""
 	intervals: list[tuple[str, time, time]] = []
-	for idx, row in enumerate(rows, start=1):
+	for position, row in enumerate(rows, start=1):
+		idx = _get(row, "idx") or position
 		day = _get(row, "weekday")
 		start, end = to_time(_get(row, "from_time")), to_time(_get(row, "to_time"))
 		if day not in WEEKDAYS:
@@ -88,7 +95,8 @@ def validate_working_hours(rows: Iterable) -> list[tuple[str, time, time]]:
 
 def validate_sla_targets(rows: Iterable) -> None:
 	seen = set()
-	for idx, row in enumerate(rows, start=1):
+	for position, row in enumerate(rows, start=1):
+		idx = _get(row, "idx") or position
 		key = (_get(row, "document_type"), _get(row, "urgency"), _get(row, "stage"))
 		hours = _get(row, "hours") or 0
 		if hours <= 0:
@@ -109,7 +117,8 @@ def validate_escalation_levels(rows: Iterable) -> None:
 	"""Levels climb: numbers unique, and a higher level never fires before a lower one."""
 	by_trigger: dict[str, list[tuple[int, float]]] = {}
 	seen = set()
-	for idx, row in enumerate(rows, start=1):
+	for position, row in enumerate(rows, start=1):
+		idx = _get(row, "idx") or position
 		level = _get(row, "level") or 0
 		trigger = _get(row, "trigger")
 		delay = _get(row, "delay_hours") or 0
@@ -133,6 +142,125 @@ def validate_escalation_levels(rows: Iterable) -> None:
 			raise SettingsError(
 				_("Escalation level {0} would fire before level {1}; order them by time."), l2, l1
 			)
+
+
+# ------------------------------------------------------------------------------------------
+# Policy per company
+
+
+#: The column of a policy row naming its company. Not ``company``: Frappe fills a Link field of
+#: that name with the user's default company in every new row, which would turn a new default
+#: row into one company's.
+POLICY_COMPANY_FIELD = "for_company"
+
+
+def row_company(row) -> str | None:
+	"""The company a policy row belongs to; None for a row of the default policy."""
+	return _get(row, POLICY_COMPANY_FIELD) or None
+
+
+def policy_groups(rows: Iterable) -> dict[str | None, list]:
+	"""A policy table's rows by company, in table order; None holds the default rows."""
+	groups: dict[str | None, list] = {}
+	for row in rows:
+		groups.setdefault(row_company(row), []).append(row)
+	return groups
+
+
+def rows_for_company(rows: Iterable, company: str | None) -> list:
+	"""The rows of one policy table that apply to ``company``: its own rows when it has any,
+	else the default rows. A record without a company uses the default rows."""
+	groups = policy_groups(rows)
+	if company and company in groups:
+		return groups[company]
+	return groups.get(None, [])
+
+
+def targets_for(
+	rows: Iterable, company: str | None, document_type: str, urgency: str
+) -> dict[str, tuple[float, str]]:
+	"""``{stage: (hours, basis)}`` of one document type and urgency for ``company``.
+
+	SLA targets are chosen per document type: a company with its own Customer Complaint targets
+	and none for Repair Request keeps the default repair targets rather than losing its clocks."""
+	of_type = [row for row in rows if _get(row, "document_type") == document_type]
+	return {
+		_get(row, "stage"): (_get(row, "hours"), _get(row, "basis"))
+		for row in rows_for_company(of_type, company)
+		if _get(row, "urgency") == urgency
+	}
+
+
+def since_midnight(value) -> timedelta | None:
+	"""A Time field as the time since midnight, whichever way Frappe hands it over (timedelta,
+	"HH:MM:SS[.ffffff]" or time); 24:00 stays the end of the day."""
+	if value in (None, ""):
+		return None
+	if isinstance(value, timedelta):
+		return value
+	if isinstance(value, time):
+		return timedelta(
+			hours=value.hour, minutes=value.minute, seconds=value.second, microseconds=value.microsecond
+		)
+	hours, minutes, seconds = ([*str(value).split(":"), "0", "0"])[:3]
+	return timedelta(hours=int(hours), minutes=int(minutes), seconds=float(seconds))
+
+
+def working_week(rows: Iterable, company: str | None) -> tuple[tuple[str, timedelta, timedelta], ...]:
+	"""The weekly working hours that apply to ``company`` as a sorted tuple of (weekday, from, to):
+	the same week compares equal however its times were handed over (a calendar's cache key)."""
+	return tuple(
+		sorted(
+			(
+				_get(row, "weekday"),
+				since_midnight(_get(row, "from_time")),
+				since_midnight(_get(row, "to_time")),
+			)
+			for row in rows_for_company(rows, company)
+		)
+	)
+
+
+def companies_with_changed_hours(before: Iterable, after: Iterable, companies: Iterable[str]) -> list[str]:
+	"""The companies among ``companies`` whose effective working week differs between two
+	versions of the working-hours table: only their running clocks can move."""
+	before, after = list(before), list(after)
+	return sorted(c for c in set(companies) if working_week(before, c) != working_week(after, c))
+
+
+def escalation_scopes(rows: Iterable) -> list[tuple[list, str | None, tuple[str, ...]]]:
+	"""Who each group of escalation levels applies to: ``(rows, company, exclude)``.
+
+	A company's own levels apply to its cases alone (``company`` set); the default levels to the
+	cases of every other company and to cases without one (``company`` None, ``exclude`` the
+	companies that have their own levels)."""
+	groups = policy_groups(rows)
+	own = tuple(sorted(c for c in groups if c))
+	return [(group, company, () if company else own) for company, group in groups.items()]
+
+
+def _per_company(company: str | None, check, rows):
+	"""Run a table check on one company's rows; its error names the company."""
+	try:
+		return check(rows)
+	except SettingsError as e:
+		if company is None:
+			raise
+		raise SettingsError(_("Company {0}: {1}"), company, e) from e
+
+
+def validate_policies(working_hours: Iterable, sla_targets: Iterable, escalation_levels: Iterable) -> None:
+	"""The three policy tables, each company's rows on their own: overlapping hours, a target set
+	twice or levels out of order are errors within one company's rows only. The default working
+	week is required (every company without rows of its own uses it)."""
+	hours = policy_groups(working_hours)
+	_per_company(None, validate_working_hours, hours.pop(None, []))
+	for company, rows in hours.items():
+		_per_company(company, validate_working_hours, rows)
+	for company, rows in policy_groups(sla_targets).items():
+		_per_company(company, validate_sla_targets, rows)
+	for company, rows in policy_groups(escalation_levels).items():
+		_per_company(company, validate_escalation_levels, rows)
 
 
 @dataclass(frozen=True)
