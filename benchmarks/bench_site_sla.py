@@ -394,8 +394,9 @@ def bench_recompute() -> None:
 	# all are written, and the sweep's index entry of each one moves.
 	last = frappe.db.sql(
 		"""select name from `tabService Working Hours` w
-		where parent = 'Service Control Settings' and to_time = (select max(to_time)
-			from `tabService Working Hours` o where o.parent = w.parent and o.weekday = w.weekday)"""
+		where parent = 'Service Control Settings' and ifnull(w.for_company, '') = ''
+			and to_time = (select max(to_time) from `tabService Working Hours` o
+				where o.parent = w.parent and o.weekday = w.weekday and ifnull(o.for_company, '') = '')"""
 	)
 	later = "update `tabService Working Hours` set to_time = addtime(to_time, %s) where name in %s"
 	names = [row[0] for row in last]

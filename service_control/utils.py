@@ -7,6 +7,7 @@ import frappe
 from frappe import _
 
 from service_control.core import errors as core_errors
+from service_control.core import settings as settings_rules
 from service_control.core.working_time import CalendarClock, WorkingCalendar
 from service_control.exceptions import (
 	CompensationValidationError,
@@ -26,11 +27,24 @@ _ERROR_MAP = {
 }
 
 
+def translate_domain_error(error: core_errors.DomainError) -> str:
+	"""A core error's message in the user's language; an error passed as an argument (one
+	company's rule, wrapped with the company's name) is translated the same way."""
+	args = [
+		translate_domain_error(a)
+		if isinstance(a, core_errors.DomainError)
+		else _(a)
+		if isinstance(a, str)
+		else a
+		for a in error.args_
+	]
+	return _(error.message).format(*args)
+
+
 def throw_domain_error(error: core_errors.DomainError, title: str | None = None):
 	"""Translate a core error's message and raise the matching frappe.ValidationError."""
 	exc = next((v for k, v in _ERROR_MAP.items() if isinstance(error, k)), ServiceControlValidationError)
-	args = [_(a) if isinstance(a, str) else a for a in error.args_]
-	frappe.throw(_(error.message).format(*args), exc=exc, title=title)
+	frappe.throw(translate_domain_error(error), exc=exc, title=title)
 
 
 @contextmanager
@@ -71,15 +85,18 @@ def get_holidays(holiday_list: str | None) -> list[date]:
 
 
 def get_working_calendar(company: str | None) -> WorkingCalendar:
-	"""Weekly working hours from settings minus the company's holidays; cached per request."""
+	"""The company's weekly working hours from settings (its own rows, else the default ones)
+	minus its holidays; cached per request by the week and the holiday list, so companies that
+	share both share one calendar."""
 	holiday_list = get_holiday_list(company)
+	week = settings_rules.working_week(get_settings().working_hours, company)
 	cache = getattr(frappe.local, "service_control_calendars", None)
 	if cache is None:
 		cache = frappe.local.service_control_calendars = {}
-	if holiday_list not in cache:
-		rows = [(r.weekday, r.from_time, r.to_time) for r in get_settings().working_hours]
-		cache[holiday_list] = WorkingCalendar.from_rows(rows, get_holidays(holiday_list))
-	return cache[holiday_list]
+	key = (week, holiday_list)
+	if key not in cache:
+		cache[key] = WorkingCalendar.from_rows(week, get_holidays(holiday_list))
+	return cache[key]
 
 
 def get_clock(basis: str, company: str | None):

@@ -18,6 +18,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, get_datetime, getdate, now_datetime
 
+from service_control.core import settings as settings_rules
 from service_control.core.escalation import STATE_SEVERITY, EscalationLevel, overall_state, sweep_rules
 from service_control.core.sla import (
 	DERIVED_STATES,
@@ -60,13 +61,11 @@ CLOCK_PARENTS = {
 RUNNING_STATES = (ClockState.ON_TRACK.value, ClockState.AT_RISK.value)
 
 
-def get_targets(document_type: str, urgency: str) -> dict[str, tuple[float, str]]:
-	"""{stage: (hours, basis)} for one urgency, from Service Control Settings."""
-	return {
-		row.stage: (row.hours, row.basis)
-		for row in get_settings().sla_targets
-		if row.document_type == document_type and row.urgency == urgency
-	}
+def get_targets(document_type: str, urgency: str, company: str | None = None) -> dict[str, tuple[float, str]]:
+	"""{stage: (hours, basis)} for one urgency, from Service Control Settings: the company's own
+	targets for the document type when it has any, else the default ones
+	(``core.settings.targets_for``)."""
+	return settings_rules.targets_for(get_settings().sla_targets, company, document_type, urgency)
 
 
 def get_pauses(doc) -> list[Pause]:
@@ -107,7 +106,7 @@ def update_clocks(
 	pauses = get_pauses(doc)
 	share = at_risk_share()
 	rows = {row.stage: row for row in doc.get("sla_clocks") or []}
-	for stage, (hours, basis) in get_targets(doc.doctype, urgency).items():
+	for stage, (hours, basis) in get_targets(doc.doctype, urgency, doc.get("company")).items():
 		cap = get_datetime(caps[stage]) if caps.get(stage) else None
 		result = compute_clock(
 			start=get_datetime(start),
@@ -213,10 +212,13 @@ def run_sweep(now: datetime | None = None) -> dict:
 				stats[key] += _update_states(
 					parenttype, new_state, from_states, condition, now, params=params
 				)
-	levels = [EscalationLevel.from_row(row) for row in get_settings().escalation_levels]
-	for rule in sweep_rules(levels, now):
-		for parenttype, meta in CLOCK_PARENTS.items():
-			stats["escalations"] += _log_escalations(rule, parenttype, meta, now, derived)
+	# each company with levels of its own escalates by them, every other case by the default ones
+	for rows, company, exclude in settings_rules.escalation_scopes(get_settings().escalation_levels):
+		levels = [EscalationLevel.from_row(row) for row in rows]
+		scope = _company_scope(company, exclude)
+		for rule in sweep_rules(levels, now):
+			for parenttype, meta in CLOCK_PARENTS.items():
+				stats["escalations"] += _log_escalations(rule, parenttype, meta, now, derived, scope)
 	stats["notified"] = notify_pending()
 	return stats
 
@@ -377,8 +379,24 @@ def _reset_parent_states(parents: set[tuple[str, str]]) -> list[tuple[str, list]
 	]
 
 
+def _company_scope(company: str | None, exclude: tuple[str, ...]) -> tuple[str, dict]:
+	"""The SQL condition on a clock's company for one group of escalation levels
+	(``core.settings.escalation_scopes``): the company's own clocks, or every clock but those of
+	the companies with levels of their own (nothing at all on a site without such companies)."""
+	if company:
+		return "and k.company = %(scope_company)s", {"scope_company": company}
+	if exclude:
+		return "and (k.company is null or k.company not in %(scope_exclude)s)", {"scope_exclude": exclude}
+	return "", {}
+
+
 def _log_escalations(
-	rule, parenttype: str, meta: dict, now: datetime, derived: "DerivedClocks | None" = None
+	rule,
+	parenttype: str,
+	meta: dict,
+	now: datetime,
+	derived: "DerivedClocks | None" = None,
+	scope: tuple[str, dict] = ("", {}),
 ) -> int:
 	severity = meta["severity_field"]
 	if rule.critical_only and not severity:
@@ -386,10 +404,10 @@ def _log_escalations(
 	derived = derived or DerivedClocks()
 	critical = f"and p.`{severity}` = 'Critical'" if rule.critical_only else ""
 	# the clocks that reached the trigger by the cutoff: by the stored instant, or by the start
-	reached, params = f"k.`{rule.column}` <= %(cutoff)s", {}
+	reached, params = f"k.`{rule.column}` <= %(cutoff)s", dict(scope[1])
 	if selection := derived.started_by(rule.cutoff, rule.level.trigger):
 		reached = f"({reached} or ({selection[0]}))"
-		params = selection[1]
+		params.update(selection[1])
 	# The same selection feeds the log insert and the clock update below.
 	due = f"""
 		from `tabService SLA Clock` k
@@ -399,6 +417,7 @@ def _log_escalations(
 			and {reached}
 			and k.escalated_level < %(level)s
 			and p.status not in %(final)s
+			{scope[0]}
 			{critical}
 	"""
 	params = {
@@ -434,11 +453,22 @@ def _log_escalations(
 
 
 def notify_pending(limit: int = 500) -> int:
-	"""Notify the escalation log rows this run claims; each row is sent once."""
-	levels = {row.level: row for row in get_settings().escalation_levels}
+	"""Notify the escalation log rows this run claims; each row is sent once, to the level of
+	the case's company (its own levels when it has any, else the default ones)."""
+	rows = get_settings().escalation_levels
+	per_company = any(settings_rules.row_company(row) for row in rows)
+	levels: dict[str | None, dict] = {}
+
+	def level_of(row):
+		company = (
+			frappe.db.get_value(row.reference_doctype, row.reference_name, "company") if per_company else None
+		)
+		if company not in levels:
+			levels[company] = {lv.level: lv for lv in settings_rules.rows_for_company(rows, company)}
+		return levels[company].get(row.level)
 
 	def send(row) -> list[str]:
-		recipients = _recipients(row, levels.get(row.level))
+		recipients = _recipients(row, level_of(row))
 		_notify(row, recipients)
 		return recipients
 
@@ -493,8 +523,13 @@ def recompute_open_clocks(
 	until: date | str | None = None,
 	batch_size: int = 2_500,
 	now: datetime | None = None,
+	companies: list[str] | None = None,
 ) -> int:
 	"""Move the deadlines of running working-hour clocks after a calendar change.
+
+	``holiday_list`` limits the job to the companies whose calendar uses that list,
+	``companies`` to those named (a working-hours change passes the companies whose own working
+	week changed, ``core.settings.companies_with_changed_hours``); neither: every company.
 
 	``since`` / ``until`` bound the changed days (a Holiday List edit passes the first and the
 	day after the last date it added or removed): a clock due before ``since`` or started on or
@@ -513,7 +548,8 @@ def recompute_open_clocks(
 	"""
 	now = now or now_datetime()
 	share = at_risk_share()
-	companies = companies_using(holiday_list)
+	using = companies_using(holiday_list)
+	companies = [c for c in using if c in companies] if companies is not None else using
 	if not companies:
 		return 0
 	calendars = {company: get_clock("Working Hours", company) for company in companies}

@@ -1,6 +1,8 @@
 # Copyright (c) 2026, service_control contributors
 # For license information, please see license.txt
 
+import hashlib
+
 import frappe
 from frappe.model.document import Document
 
@@ -53,9 +55,8 @@ class ServiceControlSettings(Document):
 		with domain_errors(title=frappe._("Invalid Service Control Settings")):
 			rules.validate_retention_years(self.retention_years)
 			rules.validate_at_risk_percent(self.at_risk_percent)
-			rules.validate_working_hours(self.working_hours)
-			rules.validate_sla_targets(self.sla_targets)
-			rules.validate_escalation_levels(self.escalation_levels)
+			# each company's working hours, targets and levels on their own, the defaults apart
+			rules.validate_policies(self.working_hours, self.sla_targets, self.escalation_levels)
 			rules.validate_unique_companies(self.company_defaults)
 			accounts, warehouses = self._load_links()
 			items = self._load_items()
@@ -93,20 +94,31 @@ class ServiceControlSettings(Document):
 
 	def on_update(self):
 		clear_calendar_cache()
-		if self._working_hours_changed():
-			# new working hours move every running working-hour deadline, in the background
-			frappe.enqueue(
-				"service_control.service_control.sla.recompute_open_clocks",
-				queue="long",
-				job_id="service_control:recompute:working-hours",
-				deduplicate=True,
-				enqueue_after_commit=True,
-			)
+		companies = self._companies_with_changed_hours()
+		if not companies:
+			return
+		# new working hours move the running working-hour deadlines of the companies whose week
+		# changed, in the background
+		if set(companies) == set(frappe.get_all("Company", pluck="name")):
+			# every company (the default week changed and no company has its own): the job as ever
+			job_id, kwargs = "service_control:recompute:working-hours", {}
+		else:
+			# one job per set of companies: another company's change must not be deduplicated away
+			digest = hashlib.sha256("\n".join(companies).encode()).hexdigest()[:12]
+			job_id, kwargs = f"service_control:recompute:working-hours:{digest}", {"companies": companies}
+		frappe.enqueue(
+			"service_control.service_control.sla.recompute_open_clocks",
+			queue="long",
+			job_id=job_id,
+			deduplicate=True,
+			enqueue_after_commit=True,
+			**kwargs,
+		)
 
-	def _working_hours_changed(self) -> bool:
+	def _companies_with_changed_hours(self) -> list[str]:
 		before = self.get_doc_before_save()
-
-		def hours(doc) -> set[tuple[str, str, str]]:
-			return {(r.weekday, str(r.from_time), str(r.to_time)) for r in doc.working_hours}
-
-		return bool(before) and hours(before) != hours(self)
+		if not before:
+			return []
+		return rules.companies_with_changed_hours(
+			before.working_hours, self.working_hours, frappe.get_all("Company", pluck="name")
+		)

@@ -14,6 +14,7 @@ class ServiceEscalationLevel(Document):
 		from frappe.types import DF
 
 		delay_hours: DF.Float
+		for_company: DF.Link | None
 		immediate_for_critical: DF.Check
 		level: DF.Int
 		notify_owner: DF.Check

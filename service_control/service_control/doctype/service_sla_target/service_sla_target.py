@@ -15,6 +15,7 @@ class ServiceSLATarget(Document):
 
 		basis: DF.Literal["Calendar Hours", "Working Hours"]
 		document_type: DF.Literal["Customer Complaint", "Repair Request"]
+		for_company: DF.Link | None
 		hours: DF.Float
 		parent: DF.Data
 		parentfield: DF.Data

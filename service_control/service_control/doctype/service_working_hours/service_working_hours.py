@@ -13,6 +13,7 @@ class ServiceWorkingHours(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		for_company: DF.Link | None
 		from_time: DF.Time
 		parent: DF.Data
 		parentfield: DF.Data
