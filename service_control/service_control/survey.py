@@ -450,7 +450,11 @@ def visit_interval() -> int:
 
 
 def overdue_key_customers(today=None) -> list[dict]:
-	"""Enabled key customers with no completed visit in the interval and nothing planned (one query)."""
+	"""Enabled key customers with no completed visit in the interval and nothing planned (one query).
+
+	``company`` is the company the customer deals with: that of its latest visit, else of its
+	latest submitted sales invoice, else the first company it is allowed to transact with; None
+	when nothing names one."""
 	months = visit_interval()
 	if months <= 0:
 		return []
@@ -459,7 +463,15 @@ def overdue_key_customers(today=None) -> list[dict]:
 		"""
 		select cu.name as customer, cu.customer_name, cu.account_manager,
 			(select max(v.visit_date) from `tabKey Customer Visit` v
-				where v.customer = cu.name and v.status = 'Completed') as last_visit
+				where v.customer = cu.name and v.status = 'Completed') as last_visit,
+			coalesce(
+				(select v.company from `tabKey Customer Visit` v where v.customer = cu.name
+					order by v.visit_date desc, v.creation desc limit 1),
+				(select si.company from `tabSales Invoice` si where si.customer = cu.name and si.docstatus = 1
+					order by si.posting_date desc, si.creation desc limit 1),
+				(select a.company from `tabAllowed To Transact With` a
+					where a.parenttype = 'Customer' and a.parent = cu.name order by a.idx limit 1)
+			) as company
 		from `tabCustomer` cu
 		where cu.disabled = 0 and cu.sc_key_customer = 1
 			and not exists (select 1 from `tabKey Customer Visit` v
@@ -509,10 +521,13 @@ def plan_visit(
 
 
 def remind_key_customer_visits(today=None) -> int:
-	"""Plan a visit and give its owner a ToDo, once: the Planned visit stops further reminders."""
+	"""Plan a visit and give its owner a ToDo, once: the Planned visit stops further reminders.
+
+	The visit belongs to the customer's own company (``overdue_key_customers``); the site's
+	default company only for a key customer that no visit, invoice or allowed company ties to one
+	(a visit must name a company)."""
 	today = getdate(today)
 	months = visit_interval()
-	company = frappe.defaults.get_global_default("company")
 	fallback = get_settings().management_representative
 	made = 0
 	for row in overdue_key_customers(today):  # only the overdue key customers: a short list
@@ -520,7 +535,7 @@ def remind_key_customer_visits(today=None) -> int:
 		last = frappe.format(row.last_visit, "Date") if row.last_visit else _("never")
 		plan_visit(
 			row.customer,
-			company,
+			row.company or frappe.defaults.get_global_default("company"),
 			add_days(today, 30),
 			owner,
 			_("Yearly key-customer visit"),

@@ -10,6 +10,9 @@ from frappe.utils import add_days, getdate, now_datetime
 
 TEST_COMPANY = "_Test Service Company"
 TEST_ABBR = "_TSC"
+#: A second company of the group, for the policies that differ per company.
+OTHER_COMPANY = "_Test SC Other Company"
+OTHER_ABBR = "_TSCO"
 
 #: Every test module sets ``test_ignore = TEST_IGNORE``: the factories below make the ERPNext
 #: records each test needs, so Frappe's runner must not pull in ERPNext's whole graph of test
@@ -71,6 +74,7 @@ def before_tests():
 		)
 	enable_all_roles_and_domains()
 	make_company()
+	make_company(OTHER_COMPANY, OTHER_ABBR)
 	make_fiscal_years()
 	# Notifications and assignments e-mail their users. Mails are queued (tests count Email Queue)
 	# but never sent: sending commits the transaction and would leak one test's rows into the next.

@@ -6,7 +6,14 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, add_months, getdate
 
 from service_control.service_control.survey import plan_key_customer_visits, remind_key_customer_visits
-from service_control.tests.utils import TEST_COMPANY, TEST_IGNORE, make_survey_customer
+from service_control.tests.utils import (
+	OTHER_ABBR,
+	OTHER_COMPANY,
+	TEST_COMPANY,
+	TEST_IGNORE,
+	make_company,
+	make_survey_customer,
+)
 
 test_ignore = TEST_IGNORE
 
@@ -66,6 +73,22 @@ class TestKeyCustomerVisit(FrappeTestCase):
 		self.assertEqual(frappe.db.get_value("ToDo", {"reference_name": doc.name}, "status"), "Closed")
 		remind_key_customer_visits()
 		self.assertEqual(visits(KEY, "Planned"), [])
+
+	def test_reminder_belongs_to_the_customers_company(self):
+		make_company(OTHER_COMPANY, OTHER_ABBR)
+		self.assertNotEqual(frappe.defaults.get_global_default("company"), OTHER_COMPANY)
+		# the last visit was the other company's: so is the reminder
+		last = visit(KEY, add_months(getdate(), -13))
+		last.db_set("company", OTHER_COMPANY)
+		# never visited, but allowed to transact with the other company only
+		customer = frappe.get_doc("Customer", make_survey_customer(KEY_2, key=1))
+		customer.append("companies", {"company": OTHER_COMPANY})
+		customer.save()
+		remind_key_customer_visits()
+		for name in (KEY, KEY_2):
+			planned = visits(name, "Planned")
+			self.assertEqual(len(planned), 1, name)
+			self.assertEqual(frappe.db.get_value("Key Customer Visit", planned[0], "company"), OTHER_COMPANY)
 
 	def test_recent_visit_no_reminder(self):
 		visit(KEY, add_months(getdate(), -3))
