@@ -9,13 +9,17 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import get_datetime, now_datetime
 
 from service_control.core.escalation import overall_state
+from service_control.core.sla import derived_deadlines
 from service_control.core.working_time import WorkingCalendar
 from service_control.exceptions import ComplaintValidationError, InvalidTransitionError
-from service_control.service_control.sla import recompute_open_clocks, run_sweep
+from service_control.service_control.sla import at_risk_share, recompute_open_clocks, run_sweep
 from service_control.tests.utils import (
+	OTHER_ABBR,
+	OTHER_COMPANY,
 	TEST_COMPANY,
 	TEST_IGNORE,
 	as_form_loads,
+	make_company,
 	make_complaint,
 	make_customer,
 	make_delivery_note,
@@ -24,6 +28,7 @@ from service_control.tests.utils import (
 	make_supplier,
 	make_user,
 )
+from service_control.utils import clear_calendar_cache, get_holiday_list, get_holidays, get_working_calendar
 
 CS_USER = "sc.cs@example.com"
 QM_USER = "sc.qm@example.com"
@@ -861,6 +866,33 @@ class TestComplaintAudit(FrappeTestCase):
 		)
 
 
+def stale_working_hour_clock(doc, stage: str = "Resolution") -> dict:
+	"""Put one stage of ``doc`` on working hours, its deadline stale as a calendar change
+	leaves it. The case paused for no time at all, so the clock stores its deadline (a clock
+	with no pause derives it) and the deadline is still the plain working-time one."""
+	paused = get_datetime(doc.received_on) + timedelta(minutes=1)
+	frappe.get_doc(
+		doctype="Service SLA Pause",
+		parent=doc.name,
+		parenttype="Customer Complaint",
+		parentfield="sla_pauses",
+		paused_on=paused,
+		resumed_on=paused,
+	).db_insert()
+	frappe.db.sql(
+		"""update `tabService SLA Clock`
+		set basis = 'Working Hours', derived = 0, due_on = start_on + interval 1 hour
+		where parent = %s and stage = %s""",
+		(doc.name, stage),
+	)
+	return frappe.db.get_value(
+		"Service SLA Clock",
+		{"parent": doc.name, "stage": stage},
+		["name", "start_on", "allowance_hours", "due_on"],
+		as_dict=True,
+	)
+
+
 class TestRecomputeJob(FrappeTestCase):
 	"""The calendar-change recompute as the background job runs it: on its own connection,
 	committing each batch, without overwriting what a concurrent save wrote."""
@@ -873,30 +905,7 @@ class TestRecomputeJob(FrappeTestCase):
 		frappe.db.rollback()
 
 	def _working_hour_clock(self, doc, stage: str = "Resolution") -> dict:
-		"""Put one stage of ``doc`` on working hours, its deadline stale as a calendar change
-		leaves it. The case paused for no time at all, so the clock stores its deadline (a clock
-		with no pause derives it) and the deadline is still the plain working-time one."""
-		paused = get_datetime(doc.received_on) + timedelta(minutes=1)
-		frappe.get_doc(
-			doctype="Service SLA Pause",
-			parent=doc.name,
-			parenttype="Customer Complaint",
-			parentfield="sla_pauses",
-			paused_on=paused,
-			resumed_on=paused,
-		).db_insert()
-		frappe.db.sql(
-			"""update `tabService SLA Clock`
-			set basis = 'Working Hours', derived = 0, due_on = start_on + interval 1 hour
-			where parent = %s and stage = %s""",
-			(doc.name, stage),
-		)
-		return frappe.db.get_value(
-			"Service SLA Clock",
-			{"parent": doc.name, "stage": stage},
-			["name", "start_on", "allowance_hours", "due_on"],
-			as_dict=True,
-		)
+		return stale_working_hour_clock(doc, stage)
 
 	def _calendar_due(self, clock) -> object:
 		from service_control.utils import clear_calendar_cache, get_working_calendar
@@ -980,3 +989,245 @@ class TestRecomputeJob(FrappeTestCase):
 		self.assertEqual(rows[clocks["Resolution"]].state, "Breached")
 		self.assertEqual(get_datetime(rows[clocks["Resolution"]].due_on), get_datetime(stale))
 		self.assertFalse(frappe.db.exists("Service SLA Clock", "sc-deleted-meanwhile"))
+
+
+class TestCompanyPolicy(FrappeTestCase):
+	"""Working hours, SLA targets and escalation levels of one company of the group: its complaints
+	follow its own policy, every other company's keep the default one."""
+
+	#: The other company works 08:00-20:00 every day and counts its targets in working hours.
+	OTHER_WEEK = [
+		(day, "08:00:00", "20:00:00")
+		for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+	]
+	OTHER_TARGETS = {
+		("Urgent", "First Reply"): 2,
+		("Urgent", "Arrangement"): 4,
+		("Urgent", "Resolution"): 8,
+		("Urgent", "Closure"): 16,
+		("Normal", "First Reply"): 4,
+		("Normal", "Arrangement"): 8,
+		("Normal", "Resolution"): 16,
+		("Normal", "Closure"): 40,
+	}
+
+	def setUp(self):
+		make_item()
+		make_customer()
+		make_company(OTHER_COMPANY, OTHER_ABBR)
+		make_user(CS_USER, ["Customer Service User"])
+		make_user(QM_USER, ["Quality Manager"])
+		make_user(GM_USER, ["General Manager"])
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+		frappe.clear_document_cache("Service Control Settings", "Service Control Settings")
+		clear_calendar_cache()
+
+	def _policy(self, hours: bool = True, targets: bool = True, levels: list[dict] | None = None):
+		"""Give the other company its own week, targets and (given) escalation levels."""
+		settings = frappe.get_single("Service Control Settings")
+		if hours:
+			for day, start, end in self.OTHER_WEEK:
+				settings.append(
+					"working_hours",
+					{"for_company": OTHER_COMPANY, "weekday": day, "from_time": start, "to_time": end},
+				)
+		if targets:
+			for (urgency, stage), allowance in self.OTHER_TARGETS.items():
+				settings.append(
+					"sla_targets",
+					{
+						"for_company": OTHER_COMPANY,
+						"document_type": "Customer Complaint",
+						"urgency": urgency,
+						"stage": stage,
+						"hours": allowance,
+						"basis": "Working Hours",
+					},
+				)
+		for row in levels or []:
+			settings.append("escalation_levels", {"for_company": OTHER_COMPANY, **row})
+		with patch("frappe.enqueue"):  # the recompute a week change queues is tested on its own
+			settings.save()
+		frappe.clear_document_cache("Service Control Settings", "Service Control Settings")
+		clear_calendar_cache()
+		return settings
+
+	def _other_calendar(self) -> WorkingCalendar:
+		return WorkingCalendar.from_rows(self.OTHER_WEEK, get_holidays(get_holiday_list(OTHER_COMPANY)))
+
+	def test_each_company_gets_deadlines_from_its_own_policy(self):
+		self._policy()
+		received = now_datetime().replace(microsecond=0) - timedelta(hours=1)
+		own = make_complaint(received_on=received, urgency="Urgent")
+		other = make_complaint(received_on=received, urgency="Urgent", company=OTHER_COMPANY)
+
+		# the default policy: calendar hours (urgent arrangement 24 h)
+		own_clocks = {c.stage: c for c in as_form_loads("Customer Complaint", own.name).sla_clocks}
+		self.assertEqual(own_clocks["Arrangement"].basis, "Calendar Hours")
+		self.assertEqual(get_datetime(own_clocks["Arrangement"].due_on), received + timedelta(hours=24))
+		# the other company's: its own allowances in its own working hours
+		other_clocks = {c.stage: c for c in as_form_loads("Customer Complaint", other.name).sla_clocks}
+		calendar = self._other_calendar()
+		for (urgency, stage), allowance in self.OTHER_TARGETS.items():
+			if urgency != "Urgent":
+				continue
+			clock = other_clocks[stage]
+			self.assertEqual(
+				(clock.basis, clock.allowance_hours, clock.company),
+				("Working Hours", allowance, OTHER_COMPANY),
+			)
+			self.assertEqual(
+				get_datetime(clock.due_on), calendar.add(received, timedelta(hours=allowance)), stage
+			)
+		# the other company's week is not the default one, and the default week did not change
+		self.assertIsNot(get_working_calendar(OTHER_COMPANY), get_working_calendar(TEST_COMPANY))
+		default_week = frappe.get_all(
+			"Service Working Hours",
+			filters={"parent": "Service Control Settings", "for_company": ("is", "not set")},
+			fields=["weekday", "from_time", "to_time"],
+		)
+		start = now_datetime().replace(microsecond=0)
+		self.assertEqual(
+			get_working_calendar(TEST_COMPANY).add(start, timedelta(hours=30)),
+			WorkingCalendar.from_rows(
+				[(r.weekday, r.from_time, r.to_time) for r in default_week],
+				get_holidays(get_holiday_list(TEST_COMPANY)),
+			).add(start, timedelta(hours=30)),
+		)
+		# moved to the other company, a complaint takes that company's policy on its next save
+		own.company = OTHER_COMPANY
+		own.save()
+		moved = {c.stage: c for c in own.sla_clocks}
+		self.assertEqual(
+			(moved["Arrangement"].basis, moved["Arrangement"].allowance_hours), ("Working Hours", 4)
+		)
+
+	def test_sweep_moves_a_derived_clock_at_its_companys_thresholds(self):
+		self._policy()
+		received = now_datetime().replace(microsecond=0) - timedelta(hours=1)
+		other = make_complaint(received_on=received, urgency="Urgent", company=OTHER_COMPANY)
+		own = make_complaint(received_on=received, urgency="Urgent")
+		clock = frappe.db.get_value(
+			"Service SLA Clock",
+			{"parent": other.name, "stage": "Arrangement"},
+			["name", "derived"],
+			as_dict=True,
+		)
+		self.assertTrue(clock.derived)
+		due, at_risk = derived_deadlines(
+			self._other_calendar(), received, timedelta(hours=4), at_risk_share()
+		)
+		self.assertLess(due, received + timedelta(hours=24) * at_risk_share())  # before the default's
+		for at, state in (
+			(at_risk - timedelta(microseconds=1), "On Track"),
+			(at_risk, "At Risk"),
+			(due - timedelta(microseconds=1), "At Risk"),
+			(due, "Breached"),
+		):
+			run_sweep(now=at)
+			self.assertEqual(frappe.db.get_value("Service SLA Clock", clock.name, "state"), state, at)
+		# the same stage of the default company's complaint, received together: still on track
+		self.assertEqual(
+			frappe.db.get_value("Service SLA Clock", {"parent": own.name, "stage": "Arrangement"}, "state"),
+			"On Track",
+		)
+
+	def test_working_hours_change_recomputes_only_that_companys_clocks(self):
+		# both companies count the resolution in working hours, each on its own week
+		settings = self._policy(targets=False)
+		for row in settings.sla_targets:
+			if row.document_type == "Customer Complaint" and row.stage == "Resolution":
+				row.basis = "Working Hours"
+		with patch("frappe.enqueue"):
+			settings.save()
+		frappe.clear_document_cache("Service Control Settings", "Service Control Settings")
+		clear_calendar_cache()
+		received = now_datetime().replace(microsecond=0) - timedelta(hours=1)
+		own = make_complaint(received_on=received)
+		other = make_complaint(received_on=received, company=OTHER_COMPANY)
+		own_clock = stale_working_hour_clock(own)
+		other_clock = stale_working_hour_clock(other)
+
+		# the default week changes: each day's last interval ends 30 minutes later
+		settings = frappe.get_single("Service Control Settings")
+		for day in {r.weekday for r in settings.working_hours if not r.for_company}:
+			last = max(
+				(r for r in settings.working_hours if not r.for_company and r.weekday == day),
+				key=lambda r: r.to_time,
+			)
+			last.to_time = str(last.to_time + timedelta(minutes=30))
+		path = "service_control.service_control.doctype.service_control_settings.service_control_settings.frappe.enqueue"
+		with patch(path) as enqueue:
+			settings.save()
+		enqueue.assert_called_once()
+		companies = enqueue.call_args.kwargs["companies"]
+		self.assertIn(TEST_COMPANY, companies)
+		self.assertNotIn(OTHER_COMPANY, companies)
+		frappe.clear_document_cache("Service Control Settings", "Service Control Settings")
+
+		# the job as queued: the default company's clock moves to the new week, the other's not
+		with patch("frappe.publish_progress"):
+			self.assertGreaterEqual(recompute_open_clocks(companies=companies), 1)
+		clear_calendar_cache()
+		own_due = get_datetime(frappe.db.get_value("Service SLA Clock", own_clock.name, "due_on"))
+		self.assertEqual(
+			own_due,
+			get_working_calendar(TEST_COMPANY).add(
+				get_datetime(own_clock.start_on), timedelta(hours=own_clock.allowance_hours)
+			),
+		)
+		self.assertNotEqual(own_due, get_datetime(own_clock.due_on))
+		self.assertEqual(
+			get_datetime(frappe.db.get_value("Service SLA Clock", other_clock.name, "due_on")),
+			get_datetime(other_clock.due_on),
+		)
+
+	def test_escalation_levels_per_company(self):
+		settings = frappe.get_single("Service Control Settings")
+		settings.escalation_levels = []
+		for row in (
+			{"level": 1, "trigger": "At Risk", "delay_hours": 0, "notify_owner": 1},
+			{"level": 2, "trigger": "Breached", "delay_hours": 0, "role": "Quality Manager"},
+			# the other company: one level, its General Manager as soon as a stage is breached
+			{"for_company": OTHER_COMPANY, "level": 1, "trigger": "Breached", "role": "General Manager"},
+		):
+			settings.append("escalation_levels", row)
+		settings.save()
+		frappe.clear_document_cache("Service Control Settings", "Service Control Settings")
+		now = now_datetime()
+		# urgent arrangement due 24 h after receipt (the default targets for both): breached 3 h ago
+		own = make_complaint(received_on=now - timedelta(hours=27), urgency="Urgent")
+		other = make_complaint(received_on=now - timedelta(hours=27), urgency="Urgent", company=OTHER_COMPANY)
+		for doc in (own, other):
+			doc.db_set("investigation_owner", CS_USER)
+		run_sweep(now=now)
+
+		def logs(doc) -> dict[int, list[str]]:
+			return {
+				log.level: log.recipients.split("\n")
+				for log in frappe.get_all(
+					"Service Escalation Log",
+					filters={"reference_name": doc.name, "stage": "Arrangement"},
+					fields=["level", "recipients"],
+				)
+			}
+
+		own_logs, other_logs = logs(own), logs(other)
+		self.assertEqual(set(own_logs), {1, 2})
+		self.assertEqual(own_logs[1], [CS_USER])
+		self.assertIn(QM_USER, own_logs[2])
+		# the other company's one level: its General Manager, neither the owner nor quality
+		self.assertEqual(set(other_logs), {1})
+		self.assertIn(GM_USER, other_logs[1])
+		self.assertNotIn(CS_USER, other_logs[1])
+		self.assertNotIn(QM_USER, other_logs[1])
+		# a second sweep adds nothing
+		count = frappe.db.count("Service Escalation Log", {"reference_name": ("in", [own.name, other.name])})
+		run_sweep(now=now)
+		self.assertEqual(
+			frappe.db.count("Service Escalation Log", {"reference_name": ("in", [own.name, other.name])}),
+			count,
+		)

@@ -1,11 +1,14 @@
 # Copyright (c) 2026, service_control contributors
 # For license information, please see license.txt
 
+from unittest.mock import patch
+
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from service_control.exceptions import SettingsValidationError
-from service_control.tests.utils import TEST_COMPANY, TEST_IGNORE, make_company
+from service_control.tests.utils import OTHER_ABBR, OTHER_COMPANY, TEST_COMPANY, TEST_IGNORE, make_company
+from service_control.utils import clear_calendar_cache
 
 test_ignore = TEST_IGNORE
 
@@ -19,6 +22,7 @@ class TestServiceControlSettings(FrappeTestCase):
 	def tearDown(self):
 		frappe.db.rollback()
 		frappe.clear_document_cache("Service Control Settings", "Service Control Settings")
+		clear_calendar_cache()
 
 	def assert_rejected(self, message_part: str):
 		with self.assertRaises(SettingsValidationError) as ctx:
@@ -58,7 +62,7 @@ class TestServiceControlSettings(FrappeTestCase):
 		self.assert_rejected("supplier-claim limit")
 
 	def test_account_of_another_company_rejected(self):
-		other = make_company("_Test SC Other Company", "_TSCO")
+		other = make_company(OTHER_COMPANY, OTHER_ABBR)
 		account = frappe.db.get_value("Account", {"company": other, "is_group": 0, "root_type": "Expense"})
 		self.settings.append(
 			"company_defaults",
@@ -102,3 +106,140 @@ class TestServiceControlSettings(FrappeTestCase):
 		self.assertEqual(
 			frappe.get_single("Service Control Settings").company_defaults[0].company, TEST_COMPANY
 		)
+
+	# ---- policy per company ------------------------------------------------------------------
+
+	def _company_rows(self, table: str, company: str) -> int:
+		return frappe.db.count(
+			{"working_hours": "Service Working Hours", "sla_targets": "Service SLA Target"}.get(
+				table, "Service Escalation Level"
+			),
+			{"parent": "Service Control Settings", "for_company": company},
+		)
+
+	def test_overlapping_hours_of_one_company_refused_and_nothing_written(self):
+		make_company(OTHER_COMPANY, OTHER_ABBR)
+		for start, end in (("08:00:00", "12:00:00"), ("11:00:00", "14:00:00")):
+			self.settings.append(
+				"working_hours",
+				{"for_company": OTHER_COMPANY, "weekday": "Monday", "from_time": start, "to_time": end},
+			)
+		with self.assertRaises(SettingsValidationError) as ctx:
+			self.settings.save()
+		message = str(ctx.exception)
+		self.assertIn(f"Company {OTHER_COMPANY}", message)
+		self.assertIn("Working hours on Monday overlap at 11:00:00", message)
+		self.assertEqual(
+			frappe.db.get_value("Service Control Settings", None, "modified"), self.saved_modified
+		)
+		self.assertEqual(self._company_rows("working_hours", OTHER_COMPANY), 0)
+
+	def test_each_companys_rows_are_validated_on_their_own(self):
+		make_company(OTHER_COMPANY, OTHER_ABBR)
+		default = self.settings.working_hours[0]
+		# the default Monday morning again, for a company: no overlap with the default week
+		self.settings.append(
+			"working_hours",
+			{
+				"for_company": OTHER_COMPANY,
+				"weekday": default.weekday,
+				"from_time": default.from_time,
+				"to_time": default.to_time,
+			},
+		)
+		# a target and a level the default policy has too, for the company: not set twice
+		first = self.settings.sla_targets[0]
+		self.settings.append(
+			"sla_targets",
+			{
+				"for_company": OTHER_COMPANY,
+				"document_type": first.document_type,
+				"urgency": first.urgency,
+				"stage": first.stage,
+				"hours": 4,
+				"basis": "Working Hours",
+			},
+		)
+		self.settings.append(
+			"escalation_levels",
+			{"for_company": OTHER_COMPANY, "level": 1, "trigger": "Breached", "role": "General Manager"},
+		)
+		self.settings.save()
+		for table in ("working_hours", "sla_targets", "escalation_levels"):
+			self.assertEqual(self._company_rows(table, OTHER_COMPANY), 1, table)
+
+		# within the company's rows the rules hold: the same target twice is refused
+		self.settings.append("sla_targets", {**self.settings.sla_targets[-1].as_dict(), "name": None})
+		self.saved_modified = frappe.db.get_value("Service Control Settings", None, "modified")
+		self.assert_rejected(f"Company {OTHER_COMPANY}: SLA target row")
+		self.assertEqual(self._company_rows("sla_targets", OTHER_COMPANY), 1)
+
+	def test_escalation_levels_of_a_company_out_of_order_refused(self):
+		make_company(OTHER_COMPANY, OTHER_ABBR)
+		for level, trigger in ((1, "Breached"), (2, "At Risk")):
+			self.settings.append(
+				"escalation_levels",
+				{"for_company": OTHER_COMPANY, "level": level, "trigger": trigger, "role": "Quality Manager"},
+			)
+		self.assert_rejected(f"Company {OTHER_COMPANY}: Escalation level 2 would fire before level 1")
+		self.assertEqual(self._company_rows("escalation_levels", OTHER_COMPANY), 0)
+
+	def test_row_for_a_company_that_does_not_exist_refused_by_its_link(self):
+		self.settings.append(
+			"working_hours",
+			{
+				"for_company": "_Test SC No Such Company",
+				"weekday": "Monday",
+				"from_time": "08:00",
+				"to_time": "12:00",
+			},
+		)
+		with self.assertRaises(frappe.LinkValidationError):
+			self.settings.save()
+		self.assertEqual(
+			frappe.db.get_value("Service Control Settings", None, "modified"), self.saved_modified
+		)
+		self.assertEqual(self._company_rows("working_hours", "_Test SC No Such Company"), 0)
+
+	def test_working_hours_change_queues_a_recompute_of_the_changed_companies_only(self):
+		make_company(OTHER_COMPANY, OTHER_ABBR)
+		enqueue_path = (
+			"service_control.service_control.doctype.service_control_settings"
+			".service_control_settings.frappe.enqueue"
+		)
+		with patch(enqueue_path) as enqueue:
+			# the company gets a week of its own equal to the default one: no calendar moves
+			for row in list(self.settings.working_hours):
+				self.settings.append(
+					"working_hours",
+					{
+						"for_company": OTHER_COMPANY,
+						"weekday": row.weekday,
+						"from_time": row.from_time,
+						"to_time": row.to_time,
+					},
+				)
+			self.settings.save()
+			enqueue.assert_not_called()
+
+			# its own week changes: its clocks only
+			own = [r for r in self.settings.working_hours if r.for_company == OTHER_COMPANY]
+			own[-1].to_time = "18:00:00"
+			self.settings.save()
+			enqueue.assert_called_once()
+			args, kwargs = enqueue.call_args
+			self.assertEqual(args[0], "service_control.service_control.sla.recompute_open_clocks")
+			self.assertEqual(kwargs["queue"], "long")
+			self.assertEqual(kwargs["companies"], [OTHER_COMPANY])
+
+			# the default week changes: every company without its own week, not the other one
+			enqueue.reset_mock()
+			default = [r for r in self.settings.working_hours if not r.for_company]
+			default[-1].to_time = "18:00:00"
+			self.settings.save()
+			enqueue.assert_called_once()
+			companies = enqueue.call_args.kwargs.get("companies")
+			self.assertIsNotNone(companies)
+			self.assertIn(TEST_COMPANY, companies)
+			self.assertNotIn(OTHER_COMPANY, companies)
+			self.assertNotEqual(enqueue.call_args.kwargs["job_id"], kwargs["job_id"])
