@@ -32,6 +32,15 @@ doc_events = {
 	"Holiday List": {
 		"on_update": "service_control.overrides.holiday_list.on_update",
 	},
+	"Sales Invoice": {
+		"validate": "service_control.overrides.sales_invoice.validate",
+		"before_submit": "service_control.overrides.sales_return.before_submit",
+		"on_submit": "service_control.overrides.sales_invoice.on_submit",
+		"on_cancel": "service_control.overrides.sales_invoice.on_cancel",
+	},
+	"Delivery Note": {
+		"before_submit": "service_control.overrides.sales_return.before_submit",
+	},
 }
 
 # Scheduled tasks

@@ -78,7 +78,7 @@ def claim(**kw) -> c.ClaimFacts:
 		"currency": "CNY",
 		"company_currency": "CNY",
 		"settlement_method": c.JOURNAL_ENTRY,
-		"complaint_status": "Investigating",
+		"source_status": "Investigating",
 		"invoice_value": 2000,
 	}
 	return c.ClaimFacts(**{**base, **kw})
@@ -97,8 +97,20 @@ def test_valid_claim_passes():
 		({"amount": -5}, "greater than zero"),
 		({"amount": 2000.01}, "above the invoice value"),
 		({"currency": "USD"}, "company's currency"),
-		({"invoice_currency": "USD"}, "one currency"),
-		({"complaint_status": "Cancelled"}, "cancelled"),
+		({"invoice_currency": "USD", "party_currency": "USD"}, "receivable account is in USD"),
+		(
+			{"invoice_currency": "USD", "settlement_method": c.CREDIT_NOTE, "sales_invoice": "SI-1"},
+			"credit note is in the invoice's currency",
+		),
+		(
+			{"currency": "USD", "invoice_currency": "USD", "exchange_rate": 0},
+			"no exchange rate from USD to CNY",
+		),
+		({"currency": "USD", "invoice_currency": "USD", "exchange_rate": -7}, "no exchange rate"),
+		({"exchange_rate": 7.1}, "exchange rate 1"),
+		({"source_status": "Cancelled"}, "complaint is cancelled"),
+		({"source_status": "Draft", "source": c.SOURCE_REPAIR}, "Only a submitted repair feedback"),
+		({"source_status": "Cancelled", "source": c.SOURCE_REPAIR}, "Only a submitted repair feedback"),
 		({"has_physical_return": False}, "reason"),
 		({"has_physical_return": False, "no_return_reason": "  "}, "reason"),
 		({"settlement_method": c.CREDIT_NOTE}, "Sales Invoice"),
@@ -110,6 +122,82 @@ def test_valid_claim_passes():
 def test_bad_claims(kw, message):
 	with pytest.raises(CompensationError, match=message):
 		c.validate_claim(claim(**kw))
+
+
+def test_foreign_currency_claim_is_weighed_in_the_company_currency():
+	usd = {"currency": "USD", "invoice_currency": "USD", "party_currency": "USD", "exchange_rate": 7.1}
+	c.validate_claim(claim(**usd, amount=200, invoice_value=2000))  # 1,420 CNY of a 2,000 CNY invoice
+	assert claim(**usd, amount=200).base_amount == 1420
+	with pytest.raises(CompensationError, match="above the invoice value 2000"):
+		c.validate_claim(claim(**usd, amount=300, invoice_value=2000))  # 2,130 CNY
+	# in the company currency against a USD invoice: only where no receivable is touched
+	c.validate_claim(
+		claim(
+			invoice_currency="USD",
+			party_currency="USD",
+			settlement_method=c.FREE_REPLACEMENT,
+			replacement_qty=1,
+		)
+	)
+
+
+def test_base_amount_rounds_as_the_ledger_does():
+	assert c.base_amount(100.01, 7.123456789) == 712.42
+	assert c.base_amount(100, 1) == 100
+
+
+def test_source_is_a_complaint_or_a_repair():
+	assert c.source_of("CC-1", None) == c.SOURCE_COMPLAINT
+	assert c.source_of(None, "RF-1") == c.SOURCE_REPAIR
+	with pytest.raises(CompensationError, match="not both"):
+		c.source_of("CC-1", "RF-1")
+	with pytest.raises(CompensationError, match="Choose the customer complaint"):
+		c.source_of(None, None)
+
+
+def test_a_repair_claim_rests_on_the_inspected_unit():
+	assert c.has_physical_evidence(c.SOURCE_REPAIR, False)
+	assert not c.has_physical_evidence(c.SOURCE_COMPLAINT, False)
+	assert c.has_physical_evidence(c.SOURCE_COMPLAINT, True)
+
+
+def test_repair_results_that_ask_for_money():
+	assert c.repair_claim("Fixed", 100, 500) is None
+	assert c.repair_claim(None, 0, 0) is None
+	assert c.repair_claim("Refunded", 600, 500) == {
+		"settlement_method": c.CREDIT_NOTE,
+		"goods_amount": 600,
+		"credit_qty": 1,
+	}
+	assert c.repair_claim("Replaced", 0, 512.345) == {
+		"settlement_method": c.FREE_REPLACEMENT,
+		"goods_amount": 512.35,
+		"replacement_qty": 1,
+	}
+	with pytest.raises(CompensationError, match="refund amount"):
+		c.repair_claim("Refunded", 0, 500)
+	with pytest.raises(CompensationError, match="no stock value"):
+		c.repair_claim("Replaced", 600, 0)
+
+
+def test_a_repair_refund_passes_the_same_limits_as_a_complaint():
+	"""One gate: the approvers depend on the amount, not on the form the money comes from."""
+	for source_returned in (c.has_physical_evidence(c.SOURCE_REPAIR, False), True):
+		assert c.required_approvers(4000, 5000, source_returned) == (QM,)
+		assert c.required_approvers(6000, 5000, source_returned) == (QM, GM)
+
+
+def test_a_credit_note_is_weighed_at_its_invoice_rate():
+	assert c.settlement_rate(c.CREDIT_NOTE, 7.1, 7.0) == 7.0
+	assert c.settlement_rate(c.JOURNAL_ENTRY, 7.1, 7.0) == 7.1
+	assert c.settlement_rate(c.PAYMENT_ENTRY, 7.1, None) == 7.1
+	assert c.settlement_rate(c.CREDIT_NOTE, 7.1, None) == 7.1
+	assert c.settlement_rate(c.JOURNAL_ENTRY, 0, 7.0) == 0  # no rate known: the claim is refused
+
+
+def test_claim_currency():
+	assert c.claim_currency("CNY", "USD") == "USD"
+	assert c.claim_currency("CNY", None) == "CNY"
 
 
 def test_total_of_breakdown():
@@ -150,6 +238,22 @@ def test_unbalanced_journal_refused():
 		c.check_balanced(
 			[{"debit_in_account_currency": 10}, {"credit_in_account_currency": 9.99}],
 		)
+
+
+def test_foreign_journal_credits_the_receivable_in_its_currency():
+	accounts = c.Accounts("Compensation - T", "Debtors USD - T", "Main - T", "Bank - T", exchange_rate=7.1)
+	expense, receivable = c.journal_lines(200, accounts, "Cust")
+	assert (expense["debit_in_account_currency"], expense.get("exchange_rate", 1)) == (1420, 1)
+	assert (receivable["credit_in_account_currency"], receivable["exchange_rate"]) == (200, 7.1)
+	with pytest.raises(CompensationError, match="not balanced"):
+		c.check_balanced([expense, {**receivable, "exchange_rate": 7.2}])
+
+
+def test_foreign_payment_pays_from_the_bank_in_company_currency():
+	accounts = c.Accounts("X", "Debtors USD - T", "Main - T", "Bank - T", exchange_rate=7.1)
+	plan = c.payment_plan(200, accounts, "Cust")
+	assert (plan["paid_amount"], plan["received_amount"]) == (1420, 200)
+	assert (plan["source_exchange_rate"], plan["target_exchange_rate"]) == (1, 7.1)
 
 
 def test_payment_plan_pays_the_customer():

@@ -433,3 +433,16 @@ def test_statistics_use_the_given_threshold():
 	)
 	assert stats[("2026-11", "A")].satisfaction_rate == 1
 	assert stats[("2026-11", "A")].verified == 2
+
+
+def test_charge_lines_bill_chargeable_parts_and_labour_out_of_warranty():
+	parts = [r.PartRow("P1", 2, 35, True), r.PartRow("P2", 1, 10, False)]
+	assert r.charge_lines(parts, True, "LAB", 80, 2) == [
+		{"item_code": "P1", "qty": 2, "rate": 35},
+		{"item_code": "LAB", "qty": 2, "rate": 80},
+	]
+	# under warranty the labour is free; chargeable parts are still billed
+	assert r.charge_lines(parts, False, "LAB", 80, 2) == [{"item_code": "P1", "qty": 2, "rate": 35}]
+	assert r.charge_lines([], True, "LAB", 0, 2) == []
+	assert r.charge_lines([], True, None, 80, 2) == []
+	assert r.charge_lines([], True, "LAB", 80, 0) == []

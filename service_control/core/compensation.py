@@ -5,8 +5,14 @@ limit, claims without any returned goods and large claims involving a supplier a
 general manager; finance carries out the settlement. The adapter loads the figures, calls these
 functions and creates ERPNext's own vouchers from the plans they return.
 
-Amounts are in the company currency. Nothing here rounds money for display; ``round2`` keeps
-ledger lines at two decimals so a plan is balanced exactly as ERPNext will check it.
+This is the one gate for money that leaves the company towards a customer: a complaint's claim,
+and a refund or free replacement agreed on a repair (the repair feedback requests a compensation
+and posts nothing itself), pass the same approval by amount before any voucher posts.
+
+A claim is in the company currency or in its invoice's currency (the customer's); ``exchange_rate``
+converts it to the company currency, in which the approval limits and the invoice value are
+compared and the GL is kept. Nothing here rounds money for display; ``round2`` keeps ledger lines
+at two decimals so a plan is balanced exactly as ERPNext will check it.
 """
 
 from collections.abc import Iterable, Mapping
@@ -38,9 +44,66 @@ STATUSES = (DRAFT, PENDING_QUALITY, PENDING_GM, APPROVED, REJECTED, SETTLED, CAN
 
 RESPONSIBILITY_SUPPLIER = "Supplier"
 
+#: What a compensation answers: a customer complaint, or a repair's refund or replacement.
+SOURCE_COMPLAINT = "Customer Complaint"
+SOURCE_REPAIR = "Repair Feedback"
+#: Repair results that give the customer money or goods, and how each is settled.
+REPAIR_SETTLEMENT = {"Refunded": CREDIT_NOTE, "Replaced": FREE_REPLACEMENT}
+
 
 def round2(value: float) -> float:
 	return round(float(value or 0) + 0.0, 2)
+
+
+def base_amount(amount: float, exchange_rate: float) -> float:
+	"""``amount`` in the company currency, rounded as ERPNext rounds a converted ledger amount."""
+	return round2(float(amount or 0) * float(exchange_rate or 0))
+
+
+def source_of(customer_complaint: str | None, repair_feedback: str | None) -> str:
+	"""The one record a compensation answers."""
+	if customer_complaint and repair_feedback:
+		raise CompensationError(_("A compensation answers a complaint or a repair, not both."))
+	if not (customer_complaint or repair_feedback):
+		raise CompensationError(_("Choose the customer complaint this compensation answers."))
+	return SOURCE_COMPLAINT if customer_complaint else SOURCE_REPAIR
+
+
+def has_physical_evidence(source: str, goods_returned: bool) -> bool:
+	"""Whether the claim rests on goods the company has seen. A complaint needs a sales return; a
+	repair's unit was examined by the service technician, which is the evidence a return gives."""
+	return goods_returned or source == SOURCE_REPAIR
+
+
+def repair_claim(result: str | None, refund_amount: float, replacement_value: float) -> dict | None:
+	"""What a repair's result asks of the money gate, or None: a refund is credited on the invoice,
+	a replacement unit delivered free; one unit each, worth the refund agreed or the replacement
+	unit's stock value (what the approvers weigh against their limits)."""
+	method = REPAIR_SETTLEMENT.get(result or "")
+	if not method:
+		return None
+	amount = round2(refund_amount if method == CREDIT_NOTE else replacement_value)
+	if amount <= 0:
+		if method == CREDIT_NOTE:
+			raise CompensationError(_("The refund amount must be greater than zero."))
+		raise CompensationError(
+			_("The replacement unit has no stock value to approve: set the item's valuation rate.")
+		)
+	qty_field = "credit_qty" if method == CREDIT_NOTE else "replacement_qty"
+	return {"settlement_method": method, "goods_amount": amount, qty_field: 1}
+
+
+def settlement_rate(method: str, posting_date_rate: float, invoice_rate: float | None) -> float:
+	"""The exchange rate a foreign-currency claim is weighed and posted at: the posting date's,
+	except for a credit note, which ERPNext books at the rate of the invoice it returns against."""
+	if method == CREDIT_NOTE and invoice_rate:
+		return float(invoice_rate)
+	return float(posting_date_rate or 0)
+
+
+def claim_currency(company_currency: str, invoice_currency: str | None) -> str:
+	"""A new claim is in the currency the customer was invoiced in, else the company's."""
+	return invoice_currency or company_currency
 
 
 # ------------------------------------------------------------------------------------------
@@ -143,7 +206,7 @@ class ClaimFacts:
 	currency: str
 	company_currency: str
 	settlement_method: str
-	complaint_status: str
+	source_status: str
 	breakdown: Mapping[str, float] = field(default_factory=dict)
 	invoice_value: float | None = None  # grand total of the complaint's invoice / delivery
 	invoice_currency: str | None = None
@@ -152,6 +215,18 @@ class ClaimFacts:
 	no_return_reason: str | None = None
 	sales_invoice: str | None = None
 	replacement_qty: float = 0
+	source: str = SOURCE_COMPLAINT
+	exchange_rate: float = 1.0
+	posting_date: object = None  # for the message when no exchange rate is known
+	party_currency: str | None = None  # the customer's receivable account currency
+
+	@property
+	def base_amount(self) -> float:
+		return base_amount(self.amount, self.exchange_rate)
+
+
+#: Methods that credit or pay the customer's receivable, in its currency.
+RECEIVABLE_METHODS = (CREDIT_NOTE, JOURNAL_ENTRY, PAYMENT_ENTRY)
 
 
 def total_of(breakdown: Mapping[str, float]) -> float:
@@ -159,35 +234,29 @@ def total_of(breakdown: Mapping[str, float]) -> float:
 
 
 def validate_claim(facts: ClaimFacts) -> None:
-	if facts.complaint_status == "Cancelled":
+	if facts.source == SOURCE_REPAIR:
+		if facts.source_status != "Submitted":
+			raise CompensationError(
+				_("Only a submitted repair feedback can ask for a refund or a replacement.")
+			)
+	elif facts.source_status == "Cancelled":
 		raise CompensationError(_("The complaint is cancelled: no compensation can be claimed on it."))
 	for fieldname in BREAKDOWN_FIELDS:
 		if float(facts.breakdown.get(fieldname) or 0) < 0:
 			raise CompensationError(_("The amounts of the breakdown cannot be negative."))
 	if round2(facts.amount) <= 0:
 		raise CompensationError(_("The compensation amount must be greater than zero."))
-	if facts.currency != facts.company_currency:
-		raise CompensationError(
-			_("The compensation is in {0} but the company's currency is {1}."),
-			facts.currency,
-			facts.company_currency,
-		)
-	if facts.invoice_currency and facts.invoice_currency != facts.currency:
-		raise CompensationError(
-			_("The invoice is in {0}, the compensation in {1}: settle them in one currency."),
-			facts.invoice_currency,
-			facts.currency,
-		)
+	check_currency(facts)
 	if (
 		facts.invoice_value is not None
-		and round2(facts.amount) > round2(facts.invoice_value)
+		and facts.base_amount > round2(facts.invoice_value)
 		and not facts.gm_override
 	):
 		raise CompensationError(
 			_(
 				"The compensation {0} is above the invoice value {1}: only with the General Manager's override."
 			),
-			round2(facts.amount),
+			facts.base_amount,
 			round2(facts.invoice_value),
 		)
 	if not facts.has_physical_return and not (facts.no_return_reason or "").strip():
@@ -195,9 +264,46 @@ def validate_claim(facts: ClaimFacts) -> None:
 	if facts.settlement_method not in SETTLEMENT_METHODS:
 		raise CompensationError(_("Choose how the compensation is settled."))
 	if facts.settlement_method == CREDIT_NOTE and not facts.sales_invoice:
-		raise CompensationError(_("A credit note needs the complaint's Sales Invoice."))
+		raise CompensationError(_("A credit note needs the Sales Invoice it credits."))
 	if facts.settlement_method == FREE_REPLACEMENT and (facts.replacement_qty or 0) <= 0:
 		raise CompensationError(_("Give the quantity to replace free of charge."))
+
+
+def check_currency(facts: ClaimFacts) -> None:
+	"""The company's currency, or the invoice's with the exchange rate of the posting date; a
+	voucher on the customer's receivable is in that account's currency, as ERPNext requires."""
+	if facts.currency != facts.company_currency and facts.currency != facts.invoice_currency:
+		raise CompensationError(
+			_("The compensation is in {0}: use the company's currency {1} or the invoice's currency."),
+			facts.currency,
+			facts.company_currency,
+		)
+	if facts.settlement_method == CREDIT_NOTE and facts.invoice_currency not in (None, facts.currency):
+		raise CompensationError(
+			_("The invoice is in {0}, the compensation in {1}: a credit note is in the invoice's currency."),
+			facts.invoice_currency,
+			facts.currency,
+		)
+	if (
+		facts.settlement_method in RECEIVABLE_METHODS
+		and facts.party_currency
+		and facts.party_currency != facts.currency
+	):
+		raise CompensationError(
+			_("The customer's receivable account is in {0}: settle the compensation in {0}, not {1}."),
+			facts.party_currency,
+			facts.currency,
+		)
+	if facts.currency == facts.company_currency:
+		if round(float(facts.exchange_rate or 0), 9) != 1:
+			raise CompensationError(_("A compensation in the company's currency has the exchange rate 1."))
+	elif float(facts.exchange_rate or 0) <= 0:
+		raise CompensationError(
+			_("There is no exchange rate from {0} to {1} on {2}: add a Currency Exchange record."),
+			facts.currency,
+			facts.company_currency,
+			facts.posting_date,
+		)
 
 
 # ------------------------------------------------------------------------------------------
@@ -210,6 +316,7 @@ class Accounts:
 	receivable: str | None
 	cost_center: str | None = None
 	bank: str | None = None
+	exchange_rate: float = 1.0  # compensation currency -> company currency
 
 
 def _require(value: str | None, message: str) -> str:
@@ -226,7 +333,9 @@ def journal_lines(
 	dimension_value: str | None = None,
 ) -> list[dict]:
 	"""Dr compensation expense, Cr the customer's receivable (with the party): the customer is owed
-	the amount, which a later payment or a netting against open invoices settles."""
+	the amount, which a later payment or a netting against open invoices settles. In a foreign
+	currency the receivable is credited in its own currency at the exchange rate and the expense
+	is debited with the same amount in the company currency (a multi-currency journal)."""
 	amount = round2(amount)
 	if amount <= 0:
 		raise CompensationError(_("The compensation amount must be greater than zero."))
@@ -235,10 +344,12 @@ def journal_lines(
 	)
 	receivable = _require(accounts.receivable, _("The customer has no receivable account for the company."))
 	dims = {dimension_field: dimension_value} if dimension_field and dimension_value else {}
+	rate = float(accounts.exchange_rate or 1)
+	foreign = {"exchange_rate": rate} if rate != 1 else {}
 	lines = [
 		{
 			"account": expense,
-			"debit_in_account_currency": amount,
+			"debit_in_account_currency": base_amount(amount, rate),
 			"credit_in_account_currency": 0,
 			"cost_center": accounts.cost_center,
 			**dims,
@@ -250,6 +361,7 @@ def journal_lines(
 			"debit_in_account_currency": 0,
 			"credit_in_account_currency": amount,
 			"cost_center": accounts.cost_center,
+			**foreign,
 			**dims,
 		},
 	]
@@ -258,27 +370,40 @@ def journal_lines(
 
 
 def check_balanced(lines: Iterable[Mapping]) -> None:
+	"""Debits equal credits in the company currency (each line at its exchange rate, default 1)."""
 	lines = list(lines)
-	debit = round2(sum(float(line.get("debit_in_account_currency") or 0) for line in lines))
-	credit = round2(sum(float(line.get("credit_in_account_currency") or 0) for line in lines))
+
+	def total(side: str) -> float:
+		return round2(
+			sum(
+				base_amount(line.get(f"{side}_in_account_currency"), line.get("exchange_rate") or 1)
+				for line in lines
+			)
+		)
+
+	debit, credit = total("debit"), total("credit")
 	if debit != credit:
 		raise CompensationError(_("The journal is not balanced: debit {0}, credit {1}."), debit, credit)
 
 
 def payment_plan(amount: float, accounts: Accounts, customer: str) -> dict:
 	"""A Payment Entry paying the customer out of the bank account: Dr receivable (party), Cr bank.
-	Paired with the journal above it nets to Dr compensation expense, Cr bank."""
+	Paired with the journal above it nets to Dr compensation expense, Cr bank. The bank pays in the
+	company currency; the receivable receives ``amount`` in its own currency at the exchange rate."""
 	amount = round2(amount)
 	bank = _require(accounts.bank, _("The company has no default bank or cash account to pay from."))
 	receivable = _require(accounts.receivable, _("The customer has no receivable account for the company."))
+	rate = float(accounts.exchange_rate or 1)
 	return {
 		"payment_type": "Pay",
 		"party_type": "Customer",
 		"party": customer,
 		"paid_from": bank,
 		"paid_to": receivable,
-		"paid_amount": amount,
+		"paid_amount": base_amount(amount, rate),
 		"received_amount": amount,
+		"source_exchange_rate": 1,
+		"target_exchange_rate": rate,
 	}
 
 
@@ -423,6 +548,7 @@ def vouchers_to_cancel(existing: Mapping[str, str | None]) -> list[str]:
 APPROVED_FIELDS = (
 	*BREAKDOWN_FIELDS,
 	"customer_complaint",
+	"repair_feedback",
 	"customer",
 	"company",
 	"currency",
@@ -431,6 +557,8 @@ APPROVED_FIELDS = (
 	"replacement_qty",
 	"gm_override",
 	"no_return_reason",
+	"replacement_serial_no",
+	"replacement_warehouse",
 )
 
 

@@ -354,6 +354,29 @@ def default_labour(
 	return item, rate
 
 
+@dataclass(frozen=True)
+class PartRow:
+	item_code: str
+	qty: float
+	rate: float
+	chargeable: bool
+
+
+def charge_lines(
+	parts: Iterable[PartRow],
+	chargeable: bool,
+	labour_item: str | None,
+	labour_rate: float,
+	hours: float,
+) -> list[dict]:
+	"""What a repair bills the customer: the parts marked chargeable at their rate, and the labour
+	hours when the repair itself is chargeable (out of warranty) and a labour rate is set."""
+	lines = [{"item_code": p.item_code, "qty": p.qty, "rate": p.rate} for p in parts if p.chargeable]
+	if chargeable and labour_item and labour_rate and hours:
+		lines.append({"item_code": labour_item, "qty": hours, "rate": labour_rate})
+	return lines
+
+
 def validate_feedback_submit(facts: FeedbackFacts) -> None:
 	"""Submitting the form (the technician brings the company copy back) needs the whole record."""
 	if not facts.visits:

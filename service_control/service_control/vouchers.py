@@ -69,7 +69,8 @@ def make_credit_note(
 	title: str,
 ) -> str:
 	"""A submitted credit note (return Sales Invoice made by ERPNext's return mapping) against
-	``invoice`` that credits exactly ``amount`` for ``qty`` of ``item_code``, taxes included.
+	``invoice`` that credits exactly ``amount`` (in the invoice's currency, at its exchange rate,
+	as ERPNext requires of a return) for ``qty`` of ``item_code``, taxes included.
 
 	The invoice's percentage taxes are kept and included in the item's rate, so the grand total
 	and the GL equal ``amount`` (see core.compensation.credit_note_taxes / credit_note_lines);
@@ -121,10 +122,10 @@ def make_credit_note(
 	cn.remarks = remarks
 	cn.flags.ignore_permissions = True
 	cn.insert()
-	if flt(-cn.base_grand_total, 2) != flt(amount, 2):
+	if flt(-cn.grand_total, 2) != flt(amount, 2):
 		frappe.throw(
 			_("Credit note {0} would credit {1}, not the approved {2}: settle by Journal Entry.").format(
-				cn.name, flt(-cn.base_grand_total, 2), flt(amount, 2)
+				cn.name, flt(-cn.grand_total, 2), flt(amount, 2)
 			),
 			exc=CompensationValidationError,
 			title=title,
@@ -144,6 +145,7 @@ def make_replacement_delivery(
 	serial_no: str | None = None,
 	expense_account: str | None = None,
 	currency: str | None = None,
+	conversion_rate: float = 1,
 	posting_date=None,
 	complaint: str | None = None,
 ) -> str:
@@ -158,9 +160,9 @@ def make_replacement_delivery(
 		dn.update(
 			{
 				"currency": currency,
-				"conversion_rate": 1,
+				"conversion_rate": conversion_rate,
 				"selling_price_list": _selling_price_list(currency),
-				"plc_conversion_rate": 1,
+				"plc_conversion_rate": conversion_rate,
 			}
 		)
 	dimension = get_dimension_field() if complaint else None
@@ -207,7 +209,9 @@ def make_stock_entry(
 
 
 def make_journal_entry(company: str, posting_date, remark: str, lines: Iterable[dict]) -> str:
-	"""A submitted Journal Entry of the given account lines (already balanced by the core)."""
+	"""A submitted Journal Entry of the given account lines (already balanced by the core); a line
+	with an exchange rate other than 1 makes it a multi-currency journal."""
+	lines = list(lines)
 	je = frappe.new_doc("Journal Entry")
 	je.update(
 		{
@@ -215,6 +219,7 @@ def make_journal_entry(company: str, posting_date, remark: str, lines: Iterable[
 			"company": company,
 			"posting_date": posting_date,
 			"user_remark": remark,
+			"multi_currency": int(any(flt(line.get("exchange_rate") or 1) != 1 for line in lines)),
 		}
 	)
 	for line in lines:

@@ -41,6 +41,18 @@ CUSTOM_FIELDS = {
 			"no_copy": 1,
 			"search_index": 1,
 		},
+		{
+			# an invoice for a repair's chargeable parts and labour; one per form
+			"fieldname": "sc_repair_feedback",
+			"label": "Repair Feedback",
+			"fieldtype": "Link",
+			"options": "Repair Feedback",
+			"insert_after": "sc_customer_complaint",
+			"depends_on": "eval:doc.sc_repair_feedback",
+			"read_only": 1,
+			"no_copy": 1,
+			"search_index": 1,
+		},
 	],
 }
 

@@ -24,7 +24,8 @@ def make_users() -> None:
 	make_user(CS, ["Customer Service User"])
 	make_user(QM, ["Quality Manager"])
 	make_user(WH, ["Stock User", "Stock Manager"])
-	make_user(ACC, ["Accounts User", "Accounts Manager"])
+	# settles every method: a free replacement leaves stock, so the settler may submit deliveries
+	make_user(ACC, ["Accounts User", "Accounts Manager", "Stock User"])
 
 
 def returned_complaint(item_code: str, qty: float = 3, customer: str | None = None, **kwargs):
@@ -88,3 +89,81 @@ def settle(complaint, settlement_method: str = "Journal Entry", **amounts):
 		apply_workflow(frappe.get_doc("Compensation", doc.name), action)
 	frappe.set_user("Administrator")
 	return frappe.get_doc("Compensation", doc.name)
+
+
+# ---- a customer invoiced in USD by the CNY test company ------------------------------------
+
+USD_CUSTOMER = "_Test SC USD Customer"
+USD_PRICE_LIST = "_Test SC Selling USD"
+
+
+def usd_rate(rate: float, date) -> None:
+	"""ERPNext's Currency Exchange record USD -> CNY on ``date``."""
+	filters = {"from_currency": "USD", "to_currency": "CNY", "date": date}
+	name = frappe.db.get_value("Currency Exchange", filters)
+	if name:
+		frappe.db.set_value("Currency Exchange", name, "exchange_rate", rate)
+		return
+	frappe.get_doc(
+		{"doctype": "Currency Exchange", **filters, "exchange_rate": rate, "for_selling": 1, "for_buying": 1}
+	).insert(ignore_permissions=True)
+
+
+def make_usd_customer() -> str:
+	"""A customer whose receivable account at the test company is in USD, as ERPNext requires
+	for invoicing it in USD."""
+	from service_control.tests.utils import make_account
+
+	debtors = make_account(
+		"_Test SC Debtors USD", "Accounts Receivable", account_type="Receivable", account_currency="USD"
+	)
+	if not frappe.db.exists("Customer", USD_CUSTOMER):
+		frappe.get_doc(
+			{
+				"doctype": "Customer",
+				"customer_name": USD_CUSTOMER,
+				"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}, "name"),
+				"territory": frappe.db.get_value("Territory", {"is_group": 0}, "name"),
+				"default_currency": "USD",
+				"accounts": [{"company": TEST_COMPANY, "account": debtors}],
+			}
+		).insert(ignore_permissions=True)
+	if not frappe.db.exists("Price List", USD_PRICE_LIST):
+		frappe.get_doc(
+			{
+				"doctype": "Price List",
+				"price_list_name": USD_PRICE_LIST,
+				"currency": "USD",
+				"selling": 1,
+				"enabled": 1,
+			}
+		).insert(ignore_permissions=True)
+	return USD_CUSTOMER
+
+
+def usd_invoice(item_code: str, qty: float = 10, rate: float = 100, conversion_rate: float = 7.0):
+	"""A submitted USD Sales Invoice that delivers the goods itself (so they can come back on it)."""
+	from frappe.utils import getdate
+
+	from service_control.tests.utils import get_warehouse, make_stock
+
+	make_stock(item_code, qty=qty)
+	si = frappe.get_doc(
+		{
+			"doctype": "Sales Invoice",
+			"company": TEST_COMPANY,
+			"customer": make_usd_customer(),
+			"currency": "USD",
+			"conversion_rate": conversion_rate,
+			"selling_price_list": USD_PRICE_LIST,
+			"plc_conversion_rate": conversion_rate,
+			"posting_date": getdate(),
+			"due_date": getdate(),
+			"update_stock": 1,
+			"set_warehouse": get_warehouse(),
+			"items": [{"item_code": item_code, "qty": qty, "rate": rate, "warehouse": get_warehouse()}],
+		}
+	)
+	si.insert(ignore_permissions=True)
+	si.submit()
+	return si

@@ -176,3 +176,20 @@ def make_feedback(request, submit: bool = False, **kwargs):
 	if submit:
 		doc.submit()
 	return doc
+
+
+def settle_compensation(name: str, approver: str | None = None, accountant: str | None = None):
+	"""Take a repair's compensation request through the Quality Manager's approval and Accounts'
+	settlement, as those users; returns the settled Compensation."""
+	from frappe.model.workflow import apply_workflow
+
+	from service_control.tests.compensation_fixtures import ACC, QM, make_users
+	from service_control.tests.utils import set_service_company_defaults
+
+	set_service_company_defaults()
+	make_users()
+	for action, user in (("Approve", approver or QM), ("Settle", accountant or ACC)):
+		frappe.set_user(user)
+		apply_workflow(frappe.get_doc("Compensation", name), action)
+	frappe.set_user("Administrator")
+	return frappe.get_doc("Compensation", name)

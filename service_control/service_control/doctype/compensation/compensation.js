@@ -9,12 +9,31 @@ frappe.ui.form.on("Compensation", {
 		frm.set_query("paid_from_account", () => ({
 			filters: { company: frm.doc.company, account_type: ["in", ["Bank", "Cash"]], is_group: 0 },
 		}));
+		frm.set_query("replacement_warehouse", () => ({
+			filters: { company: frm.doc.company, is_group: 0, disabled: 0 },
+		}));
+		frm.set_query("replacement_serial_no", () => ({
+			filters: {
+				item_code: frm.doc.item_code,
+				status: "Active",
+				...(frm.doc.replacement_warehouse ? { warehouse: frm.doc.replacement_warehouse } : {}),
+			},
+		}));
 	},
 
 	company(frm) {
 		if (frm.doc.company) {
 			frappe.db.get_value("Company", frm.doc.company, "default_currency").then((r) => {
 				if (r.message) frm.set_value("currency", r.message.default_currency);
+			});
+		}
+	},
+
+	sales_invoice(frm) {
+		// a claim is in the currency the customer was invoiced in (the company's if none)
+		if (frm.doc.sales_invoice && frm.doc.docstatus === 0) {
+			frappe.db.get_value("Sales Invoice", frm.doc.sales_invoice, "currency").then((r) => {
+				if (r.message && r.message.currency) frm.set_value("currency", r.message.currency);
 			});
 		}
 	},

@@ -4,7 +4,11 @@
 """Compensation (赔偿): a thin adapter. The rules and the posting plans are in
 service_control.core.compensation; this controller loads the figures, records who approved, and
 on submit creates, submits and links ERPNext's own voucher (never twice); on cancel it cancels
-the voucher first."""
+the voucher first.
+
+It is the one approval gate for money towards a customer: a complaint's claim, or the refund or
+free replacement a Repair Feedback agreed (that form requests the compensation on submit and posts
+nothing itself; the settled voucher is linked back to the repair)."""
 
 import frappe
 from frappe import _
@@ -36,15 +40,17 @@ class Compensation(Document):
 
 		amended_from: DF.Link | None
 		approval_level: DF.Literal["Quality Manager", "General Manager"]
+		base_total_amount: DF.Currency
 		company: DF.Link
 		credit_note: DF.Link | None
 		credit_qty: DF.Float
 		currency: DF.Link
 		customer: DF.Link
-		customer_complaint: DF.Link
+		customer_complaint: DF.Link | None
 		customer_name: DF.Data | None
 		delivery_note: DF.Link | None
 		description: DF.SmallText | None
+		exchange_rate: DF.Float
 		freight_amount: DF.Currency
 		gm_approved_by: DF.Link | None
 		gm_approved_on: DF.Datetime | None
@@ -65,8 +71,12 @@ class Compensation(Document):
 		quality_approved_by: DF.Link | None
 		quality_approved_on: DF.Datetime | None
 		recovered_amount: DF.Currency
+		repair_feedback: DF.Link | None
+		repair_request: DF.Link | None
 		replacement_delivery: DF.Link | None
 		replacement_qty: DF.Float
+		replacement_serial_no: DF.Link | None
+		replacement_warehouse: DF.Link | None
 		requested_by: DF.Link | None
 		responsibility: DF.Data | None
 		sales_invoice: DF.Link | None
@@ -90,32 +100,31 @@ class Compensation(Document):
 
 	def before_validate(self):
 		if not self.currency and self.company:
-			self.currency = frappe.get_cached_value("Company", self.company, "default_currency")
+			self.currency = rules.claim_currency(self._company_currency(), self._invoice()[1])
 
 	def validate(self):
 		before = self.get_doc_before_save()
 		self._keep_controller_fields(before)
-		complaint = frappe.db.get_value(
-			"Customer Complaint",
-			self.customer_complaint,
-			["status", "customer", "company", "responsibility"],
-			as_dict=True,
-		)
+		source = self._source()
 		self.total_amount = rules.total_of(self.as_dict())
-		self.has_physical_return = int(has_physical_return(self.customer_complaint))
-		self.responsibility = complaint.responsibility
+		self.has_physical_return = int(
+			rules.has_physical_evidence(source.kind, has_physical_return(self.customer_complaint))
+		)
+		self.responsibility = source.responsibility
+		self.exchange_rate = self._exchange_rate()
+		self.base_total_amount = rules.base_amount(self.total_amount, self.exchange_rate)
 		defaults = get_company_defaults(self.company)
 		roles = frappe.get_roles()
 		old_status = before.status if before else None
-		if complaint.customer != self.customer or complaint.company != self.company:
+		if source.customer != self.customer or source.company != self.company:
 			frappe.throw(
-				_("Customer and company must be those of complaint {0}.").format(self.customer_complaint),
+				_("Customer and company must be those of {0} {1}.").format(_(source.kind), source.name),
 				title=_("Invalid compensation"),
 			)
 		with domain_errors(title=_("Invalid compensation")):
 			rules.check_override(bool(before and before.gm_override), bool(self.gm_override), roles)
 			rules.check_locked(old_status, self._changed_fields(before))
-			rules.validate_claim(self._claim(complaint.status))
+			rules.validate_claim(self._claim(source))
 			approvers = self.approvers(defaults)
 			self.approval_level = approvers[-1]
 			role = rules.check_approval_step(
@@ -129,6 +138,17 @@ class Compensation(Document):
 		self._record_approval(old_status, role)
 
 	def before_submit(self):
+		if self.settlement_method == rules.FREE_REPLACEMENT and not frappe.has_permission(
+			"Delivery Note", "submit"
+		):
+			frappe.throw(
+				_(
+					"A free replacement leaves stock on a Delivery Note: it is settled by a user who may "
+					"submit Delivery Notes."
+				),
+				frappe.PermissionError,
+				title=_("Not permitted"),
+			)
 		if self.status == rules.APPROVED:
 			self.status = rules.SETTLED
 		with domain_errors(title=_("Not approved")):
@@ -141,12 +161,20 @@ class Compensation(Document):
 
 	def on_submit(self):
 		self.settle()
+		self._link_to_repair(settled=True)
 
 	def before_cancel(self):
 		self.status = rules.CANCELLED
 
 	def on_cancel(self):
-		self.ignore_linked_doctypes = ("GL Entry", "Payment Ledger Entry", *VOUCHER_DOCTYPES.values())
+		# the repair form that asked for it keeps its link: reversing the money is Accounts' call
+		self.ignore_linked_doctypes = (
+			"GL Entry",
+			"Payment Ledger Entry",
+			"Repair Feedback",
+			*VOUCHER_DOCTYPES.values(),
+		)
+		self._link_to_repair(settled=False)  # first: a submitted form linking a voucher blocks its cancel
 		vouchers.cancel_submitted(
 			[
 				("Journal Entry", self.supplier_recovery),
@@ -157,8 +185,9 @@ class Compensation(Document):
 	# --------------------------------------------------------------------------------------
 
 	def approvers(self, defaults) -> tuple[str, ...]:
+		"""The limits are in the company currency: the amount is compared converted."""
 		return rules.required_approvers(
-			self.total_amount,
+			self.base_total_amount,
 			defaults.get("quality_manager_limit"),
 			bool(self.has_physical_return),
 			self.responsibility,
@@ -217,21 +246,85 @@ class Compensation(Document):
 			return []
 		return [f for f in rules.APPROVED_FIELDS if self.get(f) != before.get(f)]
 
-	def _claim(self, complaint_status: str) -> rules.ClaimFacts:
-		invoice_value = invoice_currency = None
+	def _source(self) -> frappe._dict:
+		"""The complaint or repair feedback the compensation answers, as far as the rules need it."""
+		with domain_errors(title=_("Invalid compensation")):
+			kind = rules.source_of(self.customer_complaint, self.repair_feedback)
+		if kind == rules.SOURCE_COMPLAINT:
+			source = frappe.db.get_value(
+				"Customer Complaint",
+				self.customer_complaint,
+				["name", "status", "customer", "company", "responsibility"],
+				as_dict=True,
+			)
+		else:
+			source = frappe.db.get_value(
+				"Repair Feedback",
+				self.repair_feedback,
+				["name", "docstatus", "customer", "company", "repair_request"],
+				as_dict=True,
+			)
+			if source:
+				source.status = ("Draft", "Submitted", "Cancelled")[source.docstatus]
+				self.repair_request = source.repair_request
+		if not source:
+			frappe.throw(
+				_("{0} {1} does not exist.").format(_(kind), self.customer_complaint or self.repair_feedback)
+			)
+		source.kind = kind
+		return source
+
+	def _company_currency(self) -> str:
+		return frappe.get_cached_value("Company", self.company, "default_currency")
+
+	def _invoice(self) -> tuple[float | None, str | None]:
+		"""The value (company currency) and currency of the invoice, else the delivery, claimed on."""
 		reference = ("Sales Invoice", self.sales_invoice) if self.sales_invoice else None
 		if not reference and self.delivery_note:
 			reference = ("Delivery Note", self.delivery_note)
-		if reference:
-			invoice_value, invoice_currency = frappe.db.get_value(
-				reference[0], reference[1], ["base_grand_total", "currency"]
-			)
+		if not reference:
+			return None, None
+		return frappe.db.get_value(reference[0], reference[1], ["base_grand_total", "currency"]) or (
+			None,
+			None,
+		)
+
+	def _exchange_rate(self) -> float:
+		"""From the compensation's currency to the company's: ERPNext's rate on the posting date,
+		or the invoice's for a credit note (0 when none is known: the core then says so)."""
+		from erpnext.setup.utils import get_exchange_rate
+
+		company_currency = self._company_currency()
+		if not self.currency or self.currency == company_currency:
+			return 1.0
+		invoice_rate = None
+		if self.settlement_method == rules.CREDIT_NOTE and self.sales_invoice:
+			invoice_rate = frappe.db.get_value("Sales Invoice", self.sales_invoice, "conversion_rate")
+		return flt(
+			rules.settlement_rate(
+				self.settlement_method,
+				flt(get_exchange_rate(self.currency, company_currency, self.posting_date)),
+				flt(invoice_rate),
+			),
+			9,
+		)
+
+	def _party_currency(self) -> str | None:
+		from erpnext.accounts.party import get_party_account_currency
+
+		if not (self.customer and self.company):
+			return None
+		return get_party_account_currency("Customer", self.customer, self.company)
+
+	def _claim(self, source) -> rules.ClaimFacts:
+		invoice_value, invoice_currency = self._invoice()
 		return rules.ClaimFacts(
 			amount=self.total_amount,
 			currency=self.currency,
-			company_currency=frappe.get_cached_value("Company", self.company, "default_currency"),
+			company_currency=self._company_currency(),
 			settlement_method=self.settlement_method,
-			complaint_status=complaint_status,
+			source_status=source.status,
+			source=source.kind,
 			breakdown=self.as_dict(),
 			invoice_value=invoice_value,
 			invoice_currency=invoice_currency,
@@ -240,7 +333,27 @@ class Compensation(Document):
 			no_return_reason=self.no_return_reason,
 			sales_invoice=self.sales_invoice,
 			replacement_qty=flt(self.replacement_qty),
+			exchange_rate=flt(self.exchange_rate),
+			posting_date=self.posting_date,
+			party_currency=self._party_currency(),
 		)
+
+	def _link_to_repair(self, settled: bool) -> None:
+		"""A repair's refund or replacement shows on its feedback and request once settled."""
+		if not self.repair_feedback:
+			return
+		links = {
+			"credit_note": self.credit_note if settled else None,
+			"replacement_delivery_note": self.replacement_delivery if settled else None,
+		}
+		# an amended compensation settles in place of the one cancelled
+		feedback_links = {**links, "compensation": self.name} if settled else links
+		frappe.db.set_value("Repair Feedback", self.repair_feedback, feedback_links)
+		request = frappe.get_doc("Repair Request", self.repair_request)
+		request.credit_note = links["credit_note"]
+		request.replacement_delivery_note = links["replacement_delivery_note"]
+		request.replacement_serial_no = self.replacement_serial_no if settled else None
+		request.refresh_from_feedback()
 
 	def _record_approval(self, old_status: str | None, role: str | None) -> None:
 		now = now_datetime()
@@ -272,9 +385,12 @@ class Compensation(Document):
 			receivable=get_party_account("Customer", self.customer, self.company),
 			cost_center=company.cost_center,
 			bank=self.paid_from_account or company.default_cash_account or company.default_bank_account,
+			exchange_rate=flt(self.exchange_rate) or 1,
 		)
 
 	def _remark(self) -> str:
+		if self.repair_feedback:
+			return _("Compensation {0} for repair feedback {1}").format(self.name, self.repair_feedback)
 		return _("Compensation {0} for complaint {1}").format(self.name, self.customer_complaint)
 
 	def _make_journal_entry(self) -> str:
@@ -296,8 +412,6 @@ class Compensation(Document):
 				"posting_date": self.posting_date,
 				"reference_no": self.name,
 				"reference_date": self.posting_date,
-				"source_exchange_rate": 1,
-				"target_exchange_rate": 1,
 				"remarks": self._remark(),
 			}
 		)
@@ -329,7 +443,7 @@ class Compensation(Document):
 			plan = rules.replacement_plan(
 				self.item_code,
 				flt(self.replacement_qty),
-				defaults.get("sellable_warehouse"),
+				self.replacement_warehouse or defaults.get("sellable_warehouse"),
 				defaults.get("compensation_expense_account"),
 			)
 		return vouchers.make_replacement_delivery(
@@ -340,7 +454,9 @@ class Compensation(Document):
 			plan["warehouse"],
 			self._remark(),
 			expense_account=plan["expense_account"],
+			serial_no=self.replacement_serial_no,
 			currency=self.currency,
+			conversion_rate=flt(self.exchange_rate) or 1,
 			posting_date=self.posting_date,
 			complaint=self.customer_complaint,
 		)
@@ -349,22 +465,30 @@ class Compensation(Document):
 @frappe.whitelist()
 def make_supplier_recovery(name: str, amount: float | None = None) -> str:
 	"""Recover (part of) a settled compensation from the responsible supplier with a Journal
-	Entry: Dr the supplier's payable, Cr compensation expense. Made once; returns its name."""
+	Entry: Dr the supplier's payable, Cr compensation expense. Made once: the compensation's row is
+	locked before the check, so a second request waits and is told which journal exists."""
 	from erpnext.accounts.party import get_party_account
 
+	frappe.has_permission("Compensation", "submit", name, throw=True)
+	existing = frappe.db.get_value("Compensation", name, "supplier_recovery", for_update=True)
+	if existing:
+		frappe.msgprint(
+			_("Compensation {0} was already recovered from the supplier by Journal Entry {1}.").format(
+				name, existing
+			),
+			title=_("Already recovered"),
+		)
+		return existing
 	doc = frappe.get_doc("Compensation", name)
-	doc.check_permission("submit")
-	if doc.supplier_recovery:
-		return doc.supplier_recovery
 	if doc.docstatus != 1:
 		frappe.throw(_("Settle the compensation before recovering it from the supplier."))
-	if doc.responsibility != "Supplier":
+	if doc.responsibility != rules.RESPONSIBILITY_SUPPLIER:
 		frappe.throw(_("The complaint's responsibility is not the supplier's."))
 	accounts = doc._accounts()
 	with domain_errors(title=_("Cannot recover from the supplier")):
 		lines = rules.recovery_lines(
-			flt(amount) or doc.total_amount,
-			doc.total_amount,
+			flt(amount) or doc.base_total_amount,
+			doc.base_total_amount,
 			get_party_account("Supplier", doc.supplier, doc.company) if doc.supplier else None,
 			accounts.compensation_expense,
 			doc.supplier,
@@ -382,9 +506,9 @@ def make_supplier_recovery(name: str, amount: float | None = None) -> str:
 	return je_name
 
 
-def has_physical_return(complaint: str) -> bool:
+def has_physical_return(complaint: str | None) -> bool:
 	"""A submitted return Delivery Note or Sales Invoice made for the complaint."""
-	return any(
+	return bool(complaint) and any(
 		frappe.db.exists(doctype, {"sc_customer_complaint": complaint, "is_return": 1, "docstatus": 1})
 		for doctype in ("Delivery Note", "Sales Invoice")
 		if frappe.get_meta(doctype).has_field("sc_customer_complaint")

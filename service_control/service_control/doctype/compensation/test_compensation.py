@@ -4,12 +4,14 @@
 import frappe
 from frappe.model.workflow import apply_workflow
 from frappe.tests.utils import FrappeTestCase
+from frappe.utils import flt
 
 from service_control.exceptions import CompensationValidationError
 from service_control.service_control.doctype.compensation.compensation import VOUCHER_DOCTYPES
 from service_control.service_control.returns import make_sales_return
 from service_control.setup.accounting_dimension import get_dimension_field
 from service_control.tests.compensation_fixtures import dispose, make_users
+from service_control.tests.concurrency import errors, restore_settings_rows_after, run_concurrently
 from service_control.tests.utils import (
 	TEST_COMPANY,
 	TEST_IGNORE,
@@ -59,7 +61,7 @@ class TestCompensation(FrappeTestCase):
 			(QM, ["Quality Manager"]),
 			(QM2, ["Quality Manager"]),
 			(GM, ["General Manager"]),
-			(ACC, ["Accounts User", "Accounts Manager"]),
+			(ACC, ["Accounts User", "Accounts Manager", "Stock User"]),
 			(ACC_USER, ["Accounts User"]),
 		):
 			make_user(user, roles)
@@ -228,6 +230,25 @@ class TestCompensation(FrappeTestCase):
 		self.assertEqual([(s.actual_qty, s.warehouse) for s in sle], [(-1, get_warehouse())])
 		doc.cancel()
 		self.assertEqual(frappe.db.get_value("Delivery Note", dn.name, "docstatus"), 2)
+
+	def test_a_free_replacement_is_settled_by_someone_who_may_deliver(self):
+		self.return_goods()
+		make_stock(self.item, qty=5, rate=100, warehouse=get_warehouse())
+		doc = self.claim(
+			goods_amount=100, freight_amount=0, settlement_method="Free Replacement", replacement_qty=1
+		)
+		self.step(doc, "Submit for Approval", CS)
+		self.step(doc, "Approve", QM)
+		deliveries = frappe.db.count("Delivery Note", {"is_return": 0})
+		with self.assertRaisesRegex(
+			frappe.PermissionError, "settled by a user who may submit Delivery Notes"
+		):
+			self.step(doc, "Settle", ACC_USER)  # Accounts User only: no right to deliver stock
+		frappe.set_user("Administrator")
+		self.assertEqual(
+			frappe.db.get_value("Compensation", doc.name, ["status", "docstatus"]), ("Approved", 0)
+		)
+		self.assertEqual(frappe.db.count("Delivery Note", {"is_return": 0}), deliveries)
 
 	# ----- approval by amount and by role ------------------------------------------------
 
@@ -566,3 +587,266 @@ class TestCompensation(FrappeTestCase):
 			frappe.db.rollback(save_point="workflow_test")
 			frappe.clear_cache(doctype="Compensation")
 			frappe.clear_cache(doctype="Return Disposition")
+
+
+class TestCompensationCurrencies(FrappeTestCase):
+	"""A CNY company compensating a customer it invoices in USD."""
+
+	def setUp(self):
+		from service_control.tests.compensation_fixtures import usd_rate
+
+		frappe.db.savepoint("sc_test_fx")
+		self.defaults = set_service_company_defaults(quality_manager_limit=1000)
+		self.expense = self.defaults["compensation_expense_account"]
+		for user, roles in (
+			(CS, ["Customer Service User"]),
+			(QM, ["Quality Manager"]),
+			(GM, ["General Manager"]),
+		):
+			make_user(user, roles)
+		make_user(ACC, ["Accounts User", "Accounts Manager", "Stock User"])
+		self.item = make_item("_Test SC FX Item")
+		usd_rate(7.1, frappe.utils.getdate())
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback(save_point="sc_test_fx")
+		frappe.clear_document_cache("Service Control Settings", "Service Control Settings")
+
+	def usd_complaint(self, returned: bool = True):
+		from service_control.tests.compensation_fixtures import usd_invoice
+
+		self.invoice = usd_invoice(self.item, qty=10, rate=100, conversion_rate=7.0)  # 7,000 CNY
+		self.complaint = make_complaint(
+			customer=self.invoice.customer,
+			item_code=self.item,
+			sales_invoice=self.invoice.name,
+			affected_qty=2,
+		)
+		if returned:
+			ret = make_sales_return(self.complaint.name, 2)
+			ret.insert()
+			ret.submit()
+		return self.complaint
+
+	def claim(self, **kwargs):
+		frappe.set_user(CS)
+		doc = frappe.get_doc(
+			{
+				"doctype": "Compensation",
+				"customer_complaint": self.complaint.name,
+				"company": TEST_COMPANY,
+				"customer": self.complaint.customer,
+				"currency": "USD",
+				"settlement_method": "Journal Entry",
+				"goods_amount": 100,
+				**kwargs,
+			}
+		).insert()
+		frappe.set_user("Administrator")
+		return doc
+
+	def settle(self, doc, gm: bool = False):
+		for action, user in (
+			("Submit for Approval", CS),
+			("Approve", QM),
+			*((("Approve", GM),) if gm else ()),
+			("Settle", ACC),
+		):
+			frappe.set_user(user)
+			apply_workflow(frappe.get_doc("Compensation", doc.name), action)
+		frappe.set_user("Administrator")
+		return frappe.get_doc("Compensation", doc.name)
+
+	def test_claim_on_a_usd_invoice_is_in_usd_and_weighed_in_cny(self):
+		self.usd_complaint()
+		small = self.claim(goods_amount=100)  # 710 CNY: within the Quality Manager's 1,000
+		self.assertEqual((small.currency, flt(small.exchange_rate)), ("USD", 7.1))
+		self.assertEqual((flt(small.base_total_amount), small.approval_level), (710, "Quality Manager"))
+		large = self.claim(goods_amount=200)  # 1,420 CNY: above it, though 200 < 1,000
+		self.assertEqual((flt(large.base_total_amount), large.approval_level), (1420, "General Manager"))
+
+	def test_journal_credits_the_usd_receivable_and_books_cny_expense(self):
+		self.usd_complaint()
+		doc = self.settle(self.claim(goods_amount=200), gm=True)
+		debtors_usd = self.invoice.debit_to
+		rows = frappe.get_all(
+			"GL Entry",
+			filters={"voucher_no": doc.journal_entry, "is_cancelled": 0},
+			fields=["account", "debit", "credit", "credit_in_account_currency", "account_currency", "party"],
+		)
+		by_account = {r.account: r for r in rows}
+		self.assertEqual(flt(by_account[self.expense].debit), 1420)
+		receivable = by_account[debtors_usd]
+		self.assertEqual(
+			(flt(receivable.credit), flt(receivable.credit_in_account_currency), receivable.account_currency),
+			(1420, 200, "USD"),
+		)
+		self.assertEqual(receivable.party, self.complaint.customer)
+		self.assertEqual(flt(doc.posted_amount), 1420)
+		self.assertEqual(sum(flt(r.debit) - flt(r.credit) for r in rows), 0)
+
+	def test_credit_note_at_the_invoice_rate_and_payment_at_the_posting_date_rate(self):
+		self.usd_complaint()
+		claim = self.claim(goods_amount=200, settlement_method="Credit Note", credit_qty=2)
+		# ERPNext books a return at its invoice's rate, so the claim is weighed at that rate
+		self.assertEqual((flt(claim.exchange_rate), flt(claim.base_total_amount)), (7.0, 1400))
+		doc = self.settle(claim, gm=True)
+		note = frappe.get_doc("Sales Invoice", doc.credit_note)
+		self.assertEqual((note.currency, flt(note.conversion_rate)), ("USD", 7.0))
+		self.assertEqual((flt(note.grand_total), flt(note.base_grand_total)), (-200, -1400))
+		self.assertEqual(flt(doc.posted_amount), 1400)
+
+		paid = self.settle(self.claim(goods_amount=50, settlement_method="Payment Entry"))  # 355 CNY
+		pe = frappe.get_doc("Payment Entry", paid.payment_entry)
+		self.assertEqual((flt(pe.paid_amount), flt(pe.received_amount)), (355, 50))
+		self.assertEqual((flt(pe.source_exchange_rate), flt(pe.target_exchange_rate)), (1, 7.1))
+		gl = frappe.get_all(
+			"GL Entry",
+			filters={"voucher_no": pe.name, "is_cancelled": 0},
+			fields=["sum(debit) as debit", "sum(credit) as credit"],
+		)[0]
+		self.assertEqual((flt(gl.debit), flt(gl.credit)), (355, 355))
+
+	def test_register_shows_both_amounts(self):
+		from service_control.service_control.report.compensation_register.compensation_register import execute
+
+		self.usd_complaint()
+		doc = self.settle(self.claim(goods_amount=200), gm=True)
+		_columns, data, _message, _chart, summary = execute({"customer_complaint": self.complaint.name})
+		row = next(r for r in data if r.name == doc.name)
+		self.assertEqual(
+			(row.currency, flt(row.total_amount), flt(row.base_total_amount)), ("USD", 200, 1420)
+		)
+		self.assertEqual((flt(row.gl_amount), flt(row.difference)), (1420, 0))
+		self.assertEqual(next(s for s in summary if s["label"] == "Approved Total")["value"], 1420)
+
+	def test_bad_currencies_are_refused_and_nothing_is_written(self):
+		self.usd_complaint()
+		count = frappe.db.count("Compensation")
+		# a CNY journal cannot credit the customer's USD receivable
+		with self.assertRaisesRegex(CompensationValidationError, "receivable account is in USD"):
+			self.claim(currency="CNY")
+		with self.assertRaisesRegex(CompensationValidationError, "use the company's currency CNY"):
+			self.claim(currency="EUR")
+		frappe.set_user("Administrator")
+		frappe.db.set_single_value("Currency Exchange Settings", "disabled", 1)  # no lookup on the web
+		frappe.clear_document_cache("Currency Exchange Settings", "Currency Exchange Settings")
+		with self.assertRaisesRegex(
+			CompensationValidationError, "no exchange rate from USD to CNY on 2001-01-01"
+		):
+			self.claim(posting_date="2001-01-01")
+		frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.count("Compensation"), count)
+
+
+class TestExactlyOnce(FrappeTestCase):
+	"""The same action from two connections at once posts one voucher. These tests commit (the
+	other connections see only committed rows) and cancel what they posted afterwards."""
+
+	def setUp(self):
+		from service_control.tests.compensation_fixtures import make_users
+
+		frappe.set_user("Administrator")
+		restore_settings_rows_after(self)
+		make_users()
+		make_user(ACC_USER, ["Accounts User"])
+		make_user(GM, ["General Manager"])
+		self.defaults = set_service_company_defaults()
+		self.item = make_item("_Test SC Once Item")
+		self.customer = make_customer("_Test SC Once Customer")
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+
+	def commit_and_undo(self, doctype: str, name: str) -> None:
+		"""Commit now; cancel ``doctype`` ``name`` (and so its vouchers) when the test ends."""
+		frappe.db.commit()
+
+		def undo():
+			frappe.set_user("Administrator")
+			frappe.db.rollback()
+			doc = frappe.get_doc(doctype, name)
+			if doc.docstatus == 1:
+				doc.flags.ignore_permissions = True
+				doc.cancel()
+			frappe.db.commit()
+
+		self.addCleanup(undo)
+
+	def approved_compensation(self):
+		from service_control.tests.compensation_fixtures import ACC, CS, QM
+
+		dn = make_delivery_note(self.customer, self.item, qty=10, rate=200)
+		complaint = make_complaint(customer=self.customer, item_code=self.item, delivery_note=dn.name)
+		frappe.set_user(CS)
+		doc = frappe.get_doc(
+			{
+				"doctype": "Compensation",
+				"customer_complaint": complaint.name,
+				"company": TEST_COMPANY,
+				"customer": self.customer,
+				"goods_amount": 300,
+				"settlement_method": "Journal Entry",
+				"no_return_reason": "Scrapped at the customer's site",
+			}
+		).insert()
+		for action, user in (("Submit for Approval", CS), ("Approve", QM), ("Approve", GM)):
+			frappe.set_user(user)
+			apply_workflow(frappe.get_doc("Compensation", doc.name), action)
+		frappe.set_user("Administrator")
+		self.accountant = ACC
+		return complaint, frappe.get_doc("Compensation", doc.name)
+
+	def journals_of(self, remark_part: str) -> list[str]:
+		return frappe.get_all(
+			"Journal Entry",
+			filters={"user_remark": ("like", f"%{remark_part}%"), "docstatus": 1},
+			pluck="name",
+		)
+
+	def assert_balanced(self, voucher_no: str) -> None:
+		gl = frappe.get_all(
+			"GL Entry",
+			filters={"voucher_no": voucher_no, "is_cancelled": 0},
+			fields=["sum(debit) as debit", "sum(credit) as credit", "count(*) as n"],
+		)[0]
+		self.assertGreater(gl.n, 0)
+		self.assertEqual(flt(gl.debit), flt(gl.credit))
+
+	def test_settling_twice_at_once_posts_one_journal(self):
+		_complaint, doc = self.approved_compensation()
+		self.commit_and_undo("Compensation", doc.name)
+
+		results = run_concurrently(
+			lambda: apply_workflow(frappe.get_doc("Compensation", doc.name), "Settle").journal_entry,
+			[self.accountant, ACC_USER],
+		)
+		self.assertEqual(len(errors(results)), 1, results)
+		journals = self.journals_of(doc.name)
+		self.assertEqual(len(journals), 1)
+		self.assertEqual(frappe.db.get_value("Compensation", doc.name, "journal_entry"), journals[0])
+		self.assertIn(journals[0], results)
+		self.assert_balanced(journals[0])
+
+	def test_recovering_twice_at_once_posts_one_journal(self):
+		from service_control.service_control.doctype.compensation.compensation import make_supplier_recovery
+
+		supplier = make_supplier()
+		complaint, doc = self.approved_compensation()
+		frappe.db.set_value(
+			"Customer Complaint", complaint.name, {"responsibility": "Supplier", "supplier": supplier}
+		)
+		frappe.set_user(self.accountant)
+		doc = apply_workflow(frappe.get_doc("Compensation", doc.name), "Settle")
+		frappe.set_user("Administrator")
+		frappe.db.set_value("Compensation", doc.name, {"responsibility": "Supplier", "supplier": supplier})
+		self.commit_and_undo("Compensation", doc.name)
+
+		results = run_concurrently(lambda: make_supplier_recovery(doc.name, 100), [self.accountant] * 2)
+		self.assertEqual(errors(results), [])
+		recoveries = self.journals_of(f"of compensation {doc.name}")
+		self.assertEqual(len(recoveries), 1)
+		self.assertEqual(results, recoveries * 2)  # the second request is given the first's journal
+		self.assert_balanced(recoveries[0])

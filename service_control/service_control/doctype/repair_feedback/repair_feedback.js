@@ -20,9 +20,20 @@ frappe.ui.form.on("Repair Feedback", {
 	},
 
 	refresh(frm) {
+		if (frm.doc.docstatus === 1 && !frm.doc.sales_invoice && frappe.model.can_create("Sales Invoice")) {
+			const billable = (frm.doc.parts || []).some((p) => p.chargeable)
+				|| (frm.doc.chargeable && frm.doc.labour_item && frm.doc.labour_rate && frm.doc.total_hours);
+			if (billable) {
+				frm.add_custom_button(__("Sales Invoice"), () => frappe.model.open_mapped_doc({
+					method: "service_control.service_control.doctype.repair_feedback.repair_feedback.make_sales_invoice",
+					frm,
+				}), __("Create"));
+			}
+		}
 		for (const [field, doctype] of [
 			["stock_entry", "Stock Entry"],
 			["sales_invoice", "Sales Invoice"],
+			["compensation", "Compensation"],
 			["replacement_delivery_note", "Delivery Note"],
 			["credit_note", "Sales Invoice"],
 		]) {

@@ -3,10 +3,15 @@
 
 """维修反馈单: the technician's service record, parts used and the customer's verification.
 
-On submit it books what the repair did with ERPNext's own vouchers: a Material Issue Stock
-Entry for the parts, a Sales Invoice for chargeable parts and labour, a replacement Delivery
-Note (new serial out) or a credit note (return Sales Invoice made with ERPNext's
-make_return_doc). Cancelling the form cancels them first, in reverse order.
+On submit the parts used leave stock on a Material Issue Stock Entry (the submitted form
+authorises it). Money is not the technician's to move:
+- a refund or a free replacement becomes a Compensation request, approved by amount like any
+  other (service_control.core.compensation); its settlement posts the credit note or the
+  replacement Delivery Note and links them back here;
+- chargeable parts and labour are billed by a Sales Invoice made from the form ("Create > Sales
+  Invoice") under ERPNext's own Sales Invoice permissions, one per form.
+Cancelling the form cancels its Stock Entry; a settled compensation or a submitted invoice must
+be cancelled first by those who may, as ERPNext does for any linked voucher.
 """
 
 import frappe
@@ -14,6 +19,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, get_datetime, getdate, now_datetime
 
+from service_control.core import compensation as compensation_rules
 from service_control.core import repair as rules
 from service_control.portal import customer_condition, get_portal_customers, is_portal_user
 from service_control.service_control import vouchers
@@ -41,6 +47,7 @@ class RepairFeedback(Document):
 		chargeable: DF.Check
 		company: DF.Link | None
 		company_responsible: DF.Check
+		compensation: DF.Link | None
 		credit_note: DF.Link | None
 		customer: DF.Link | None
 		customer_name: DF.Data | None
@@ -120,38 +127,17 @@ class RepairFeedback(Document):
 		request = self._request()
 		if self.parts:
 			self.db_set("stock_entry", make_parts_issue(self))
-		if self._charge_lines():
-			self.db_set("sales_invoice", make_repair_invoice(self))
-		if self.result == rules.REPLACED:
-			self.db_set("replacement_delivery_note", make_replacement_delivery(self, request))
-		if self.result == rules.REFUNDED:
-			self.db_set("credit_note", make_credit_note(self, request))
-		request.reload()
-		if self.result == rules.REPLACED:
-			request.replacement_serial_no = self.replacement_serial_no
-			request.replacement_delivery_note = self.replacement_delivery_note
-		if self.result == rules.REFUNDED:
-			request.credit_note = self.credit_note
+		claim = self._claim()
+		if claim:
+			self.db_set("compensation", request_compensation(self, request, claim))
 		if self.company_responsible:
 			request.company_responsible = 1
 		request.refresh_from_feedback()
 
 	def on_cancel(self):
-		vouchers.cancel_submitted(
-			[
-				("Sales Invoice", self.credit_note),
-				("Delivery Note", self.replacement_delivery_note),
-				("Sales Invoice", self.sales_invoice),
-				("Stock Entry", self.stock_entry),
-			]
-		)
-		request = self._request()
-		for fieldname in ("replacement_delivery_note", "credit_note"):
-			if request.get(fieldname) == self.get(fieldname):
-				request.set(fieldname, None)
-		if request.replacement_serial_no == self.replacement_serial_no:
-			request.replacement_serial_no = None
-		request.refresh_from_feedback()
+		withdraw_compensation(self)
+		vouchers.cancel_submitted([("Stock Entry", self.stock_entry)])
+		self._request().refresh_from_feedback()
 
 	def after_insert(self):
 		request = self._request()
@@ -234,18 +220,35 @@ class RepairFeedback(Document):
 			request.sales_invoice,
 		)
 
-	def _charge_lines(self) -> list[dict]:
-		"""Sales Invoice rows: chargeable parts, and labour when the repair itself is chargeable."""
-		lines = [
-			{"item_code": p.item_code, "qty": p.qty, "rate": flt(p.rate)}
-			for p in self.parts or []
-			if p.chargeable
-		]
-		if self.chargeable and self.labour_item and flt(self.labour_rate) and flt(self.total_hours):
-			lines.append(
-				{"item_code": self.labour_item, "qty": flt(self.total_hours), "rate": flt(self.labour_rate)}
+	def charge_lines(self) -> list[dict]:
+		return rules.charge_lines(
+			[
+				rules.PartRow(p.item_code, flt(p.qty), flt(p.rate), bool(p.chargeable))
+				for p in self.parts or []
+			],
+			bool(self.chargeable),
+			self.labour_item,
+			flt(self.labour_rate),
+			flt(self.total_hours),
+		)
+
+	def _claim(self) -> dict | None:
+		"""The compensation a refund or replacement asks for (None for a plain repair)."""
+		with domain_errors(title=_("Cannot submit the repair feedback")):
+			return compensation_rules.repair_claim(
+				self.result, flt(self.refund_amount), self._replacement_value()
 			)
-		return lines
+
+	def _replacement_value(self) -> float:
+		if self.result != rules.REPLACED:
+			return 0.0
+		return flt(
+			frappe.db.get_value(
+				"Bin",
+				{"item_code": self.item_code, "warehouse": self.replacement_warehouse},
+				"valuation_rate",
+			)
+		) or flt(frappe.db.get_value("Item", self.item_code, "valuation_rate"))
 
 
 def refundable_amount(sales_invoice: str, item_code: str | None) -> float:
@@ -292,19 +295,92 @@ def make_parts_issue(feedback) -> str:
 	).name
 
 
-def make_repair_invoice(feedback) -> str:
-	"""Sales Invoice for chargeable parts and labour (stock already left with the Material Issue)."""
+def request_compensation(feedback, request, claim: dict) -> str:
+	"""The Compensation that asks for the refund or replacement, sent for approval at once.
+
+	Sending a request for approval is no approval (the core's approval steps take no role for it),
+	so it is done here for the technician, who holds no rights on Compensation; the amount and
+	everything approved are frozen from then on."""
+	company_currency = frappe.get_cached_value("Company", feedback.company, "default_currency")
+	invoice_currency = (
+		frappe.db.get_value("Sales Invoice", request.sales_invoice, "currency")
+		if request.sales_invoice
+		else None
+	)
+	doc = frappe.new_doc("Compensation")
+	doc.update(
+		{
+			"repair_feedback": feedback.name,
+			"company": feedback.company,
+			"customer": feedback.customer,
+			"item_code": feedback.item_code,
+			"posting_date": feedback.posting_date,
+			"currency": compensation_rules.claim_currency(company_currency, invoice_currency),
+			"sales_invoice": request.sales_invoice,
+			"delivery_note": request.delivery_note,
+			"replacement_serial_no": feedback.replacement_serial_no
+			if feedback.result == rules.REPLACED
+			else None,
+			"replacement_warehouse": feedback.replacement_warehouse
+			if feedback.result == rules.REPLACED
+			else None,
+			"description": _("{0} agreed in repair feedback {1} (serial no {2}).").format(
+				_(feedback.result), feedback.name, feedback.serial_no or "-"
+			),
+			**claim,
+		}
+	)
+	doc.flags.ignore_permissions = True
+	doc.insert()
+	doc.db_set("status", compensation_rules.PENDING_QUALITY)
+	doc.add_comment("Workflow", _(compensation_rules.PENDING_QUALITY))
+	return doc.name
+
+
+def withdraw_compensation(feedback) -> None:
+	"""A cancelled form withdraws its compensation request; a settled one stays until Accounts
+	cancels it (its vouchers are theirs to reverse)."""
+	if not feedback.compensation:
+		return
+	docstatus, status = frappe.db.get_value(
+		"Compensation", feedback.compensation, ["docstatus", "status"], for_update=True
+	)
+	if docstatus == 1:
+		frappe.throw(
+			_(
+				"Compensation {0} has been settled: Accounts cancel it before this form can be cancelled."
+			).format(feedback.compensation),
+			title=_("Compensation settled"),
+		)
+	if docstatus == 0 and status != compensation_rules.REJECTED:
+		comp = frappe.get_doc("Compensation", feedback.compensation)
+		comp.db_set("status", compensation_rules.REJECTED)
+		comp.add_comment("Workflow", _("Withdrawn: repair feedback {0} was cancelled.").format(feedback.name))
+
+
+@frappe.whitelist()
+def make_sales_invoice(source_name: str, target_doc=None):
+	"""An unsaved Sales Invoice billing the chargeable parts and labour of a submitted form. Saving
+	and submitting it take ERPNext's own Sales Invoice permissions; one invoice per form."""
+	feedback = frappe.get_doc("Repair Feedback", source_name)
+	feedback.check_permission("read")
+	frappe.has_permission("Sales Invoice", "create", throw=True)
+	if feedback.docstatus != 1:
+		frappe.throw(_("Submit the repair feedback before billing it."), title=_("Cannot bill the repair"))
+	check_not_billed(feedback.name, lock=False)
+	lines = feedback.charge_lines()
+	if not lines:
+		frappe.throw(_("Nothing on repair feedback {0} is chargeable.").format(feedback.name))
 	invoice = frappe.new_doc("Sales Invoice")
 	invoice.update(
 		{
 			"company": feedback.company,
 			"customer": feedback.customer,
-			"posting_date": getdate(),
 			"remarks": _remark(feedback),
-			"update_stock": 0,
+			"update_stock": 0,  # the parts left stock on the Material Issue
+			"sc_repair_feedback": feedback.name,
 		}
 	)
-	lines = feedback._charge_lines()
 	for line in lines:
 		invoice.append("items", {"item_code": line["item_code"], "qty": line["qty"]})
 	invoice.set_missing_values()
@@ -319,35 +395,26 @@ def make_repair_invoice(feedback) -> str:
 		row.discount_percentage = 0
 		row.margin_rate_or_amount = 0
 	invoice.calculate_taxes_and_totals()
-	return vouchers.insert_and_submit(invoice)
+	return invoice
 
 
-def make_replacement_delivery(feedback, request) -> str:
-	"""Free replacement: a Delivery Note of the new serial from the replacement warehouse."""
-	return vouchers.make_replacement_delivery(
-		feedback.company,
-		feedback.customer,
-		feedback.item_code,
-		1,
-		feedback.replacement_warehouse,
-		_("Replacement of serial no {0} under Repair Request {1}").format(
-			request.serial_no or "-", request.name
-		),
-		serial_no=feedback.replacement_serial_no,
+def check_not_billed(feedback: str, invoice: str | None = None, lock: bool = True) -> None:
+	"""One live invoice per form (``invoice``: the one being saved, which does not count).
+
+	Saving an invoice checks with a locking read, under the form's row lock: it sees an invoice
+	another user committed after this transaction began. The button's early check reads plainly:
+	a locking read there would hold a gap lock that the first user's insert then waits for."""
+	existing = frappe.db.get_value(
+		"Sales Invoice",
+		{"sc_repair_feedback": feedback, "docstatus": ("<", 2), "name": ("!=", invoice or "")},
+		"name",
+		for_update=lock,
 	)
-
-
-def make_credit_note(feedback, request) -> str:
-	"""Refund: a return Sales Invoice against the original (ERPNext's make_return_doc) for one unit
-	of the item, crediting exactly the refund amount, the invoice's taxes included in it."""
-	return vouchers.make_credit_note(
-		request.sales_invoice,
-		feedback.item_code,
-		1,
-		flt(feedback.refund_amount),
-		_remark(feedback),
-		title=_("Cannot submit the repair feedback"),
-	)
+	if existing:
+		frappe.throw(
+			_("Sales Invoice {0} already bills repair feedback {1}.").format(existing, feedback),
+			title=_("Already billed"),
+		)
 
 
 # ------------------------------------------------------------------------------------------

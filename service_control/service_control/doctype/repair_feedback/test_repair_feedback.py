@@ -2,13 +2,16 @@
 # For license information, please see license.txt
 
 import frappe
+from frappe.model.workflow import apply_workflow
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, flt, getdate
 
+from service_control.tests.concurrency import errors, restore_settings_rows_after, run_concurrently
 from service_control.tests.repair_factories import (
 	LABOUR_ITEM,
 	PART_ITEM,
 	TECH,
+	TECH2,
 	UNIT_ITEM,
 	delivered_unit,
 	make_feedback,
@@ -17,8 +20,16 @@ from service_control.tests.repair_factories import (
 	mute_emails,
 	receive_parts,
 	receive_units,
+	settle_compensation,
 )
-from service_control.tests.utils import TEST_COMPANY, TEST_IGNORE, get_warehouse, make_account
+from service_control.tests.utils import (
+	TEST_COMPANY,
+	TEST_IGNORE,
+	get_warehouse,
+	make_account,
+	make_user,
+	set_service_company_defaults,
+)
 
 test_ignore = TEST_IGNORE
 
@@ -72,6 +83,7 @@ def taxed_invoice(dn_name: str):
 class TestRepairFeedback(FrappeTestCase):
 	def setUp(self):
 		make_repair_masters()
+		set_service_company_defaults()  # the approval limits a refund or replacement is weighed by
 		mute_emails(self)
 		receive_parts(50)
 
@@ -183,7 +195,28 @@ class TestRepairFeedback(FrappeTestCase):
 
 	# ---- chargeable repair -------------------------------------------------------------------
 
-	def test_chargeable_repair_invoices_parts_and_labour(self):
+	def _bill(self, feedback_name: str, user: str = "Administrator"):
+		"""The Sales Invoice made from the form, saved and submitted as ``user``."""
+		from service_control.service_control.doctype.repair_feedback.repair_feedback import (
+			make_sales_invoice,
+		)
+
+		frappe.set_user(user)
+		invoice = make_sales_invoice(feedback_name)
+		invoice.set_posting_time = 1
+		invoice.posting_date = invoice.due_date = getdate()
+		invoice.insert()
+		invoice.submit()
+		frappe.set_user("Administrator")
+		return invoice
+
+	def test_chargeable_repair_is_billed_under_sales_invoice_permissions(self):
+		from service_control.service_control.doctype.repair_feedback.repair_feedback import (
+			make_sales_invoice,
+		)
+
+		billing = "sc.billing@example.com"
+		make_user(billing, ["Accounts User"])
 		serial, dn, _si = delivered_unit(days_ago=3)
 		frappe.db.set_value("Serial No", serial, "warranty_expiry_date", add_days(getdate(), -1))
 		request = make_repair_request(serial, technician=TECH, delivery_note=dn.name)
@@ -195,17 +228,41 @@ class TestRepairFeedback(FrappeTestCase):
 			],
 			labour_item=LABOUR_ITEM,
 			labour_rate=80,
-			submit=True,
 		)
-		invoice = frappe.get_doc("Sales Invoice", feedback.sales_invoice)
-		self.assertEqual(invoice.docstatus, 1)
+		invoices_before = frappe.db.count("Sales Invoice")
+		frappe.set_user(TECH)  # the technician submits the form: nothing is billed on their authority
+		frappe.get_doc("Repair Feedback", feedback.name).submit()
+		self.assertEqual(frappe.db.count("Sales Invoice"), invoices_before)
+		self.assertRaises(frappe.PermissionError, make_sales_invoice, feedback.name)
+		frappe.set_user("Administrator")
+
+		invoice = self._bill(feedback.name, billing)
+		self.assertEqual((invoice.docstatus, invoice.owner), (1, billing))
 		self.assertEqual(invoice.customer, request.customer)
 		lines = {row.item_code: (row.qty, row.rate) for row in invoice.items}
 		self.assertEqual(lines, {PART_ITEM: (2, 35), LABOUR_ITEM: (2, 80)})
 		self.assertEqual(flt(invoice.grand_total), 230)
 		self.assertTrue(frappe.db.exists("GL Entry", {"voucher_no": invoice.name, "is_cancelled": 0}))
-		feedback.cancel()
-		self.assertEqual(frappe.db.get_value("Sales Invoice", invoice.name, "docstatus"), 2)
+		self.assertEqual(frappe.db.get_value("Repair Feedback", feedback.name, "sales_invoice"), invoice.name)
+
+		# billed once: neither the button nor a second invoice saved by hand bills it again
+		with self.assertRaisesRegex(frappe.ValidationError, f"{invoice.name} already bills"):
+			make_sales_invoice(feedback.name)
+		copy = frappe.copy_doc(invoice)
+		copy.sc_repair_feedback = feedback.name
+		with self.assertRaisesRegex(frappe.ValidationError, f"{invoice.name} already bills"):
+			copy.insert()
+
+		# the invoice is Accounts' to cancel before the form can be
+		feedback = frappe.get_doc("Repair Feedback", feedback.name)
+		frappe.db.savepoint("refused_cancel")  # a request's failure rolls back; a test's must too
+		with self.assertRaises(frappe.LinkExistsError):
+			feedback.cancel()
+		frappe.db.rollback(save_point="refused_cancel")
+		frappe.get_doc("Sales Invoice", invoice.name).cancel()
+		self.assertIsNone(frappe.db.get_value("Repair Feedback", feedback.name, "sales_invoice"))
+		frappe.get_doc("Repair Feedback", feedback.name).cancel()
+		self.assertEqual(frappe.db.get_value("Repair Feedback", feedback.name, "docstatus"), 2)
 
 	def test_labour_item_and_rate_default_from_company_settings(self):
 		from service_control.tests.utils import set_service_company_defaults
@@ -218,7 +275,7 @@ class TestRepairFeedback(FrappeTestCase):
 			feedback = make_feedback(request)
 			self.assertEqual((feedback.labour_item, flt(feedback.labour_rate)), (LABOUR_ITEM, 75))
 			feedback.submit()
-			invoice = frappe.get_doc("Sales Invoice", feedback.sales_invoice)
+			invoice = self._bill(feedback.name)
 			self.assertEqual(
 				{row.item_code: (row.qty, row.rate) for row in invoice.items}, {LABOUR_ITEM: (2, 75)}
 			)
@@ -251,9 +308,10 @@ class TestRepairFeedback(FrappeTestCase):
 
 	# ---- replace -----------------------------------------------------------------------------
 
-	def test_replace_delivers_new_serial_linked_to_old(self):
+	def test_replace_is_approved_as_a_compensation_then_delivers_the_new_serial(self):
 		request, old_serial, _dn, _si = self._request(days_ago=10, remedy="Replace")
 		new_serial = receive_units(1)[0]
+		frappe.set_user(TECH)
 		feedback = make_feedback(
 			request,
 			result="Replaced",
@@ -262,15 +320,47 @@ class TestRepairFeedback(FrappeTestCase):
 			replacement_warehouse=get_warehouse(),
 			submit=True,
 		)
-		note = frappe.get_doc("Delivery Note", feedback.replacement_delivery_note)
+		frappe.set_user("Administrator")
+		# nothing leaves stock on the technician's word: a compensation waits for approval
+		self.assertFalse(feedback.replacement_delivery_note)
+		self.assertEqual(frappe.db.get_value("Serial No", new_serial, "status"), "Active")
+		comp = frappe.get_doc("Compensation", feedback.compensation)
+		self.assertEqual(
+			(comp.status, comp.requested_by, comp.settlement_method, comp.replacement_serial_no),
+			("Pending Quality Approval", TECH, "Free Replacement", new_serial),
+		)
+		self.assertEqual((flt(comp.total_amount), comp.approval_level), (500, "Quality Manager"))
+		self.assertEqual(comp.repair_request, request.name)
+
+		comp = settle_compensation(comp.name)
+		note = frappe.get_doc("Delivery Note", comp.replacement_delivery)
 		self.assertEqual((note.docstatus, note.customer, note.is_return), (1, request.customer, 0))
 		self.assertEqual(note.items[0].item_code, UNIT_ITEM)
 		self.assertEqual(sle_qty(note.name, UNIT_ITEM), -1)
 		self.assertEqual(frappe.db.get_value("Serial No", new_serial, "customer"), request.customer)
+		# the cost of the unit given away is the compensation expense
+		expense = set_service_company_defaults()["compensation_expense_account"]
+		self.assertEqual(
+			flt(frappe.db.get_value("GL Entry", {"voucher_no": note.name, "account": expense}, "debit")), 500
+		)
+		self.assertEqual(
+			frappe.db.get_value("Repair Feedback", feedback.name, "replacement_delivery_note"), note.name
+		)
 		request.reload()
 		self.assertEqual(request.replacement_serial_no, new_serial)
+		self.assertEqual(request.replacement_delivery_note, note.name)
 		self.assertEqual(request.serial_no, old_serial)
 		self.assertEqual(request.status, "Resolved")
+
+		# the form cannot be cancelled under a settled compensation; Accounts reverse it first
+		frappe.db.savepoint("refused_cancel")  # a request's failure rolls back; a test's must too
+		with self.assertRaisesRegex(frappe.ValidationError, "has been settled"):
+			frappe.get_doc("Repair Feedback", feedback.name).cancel()
+		frappe.db.rollback(save_point="refused_cancel")
+		frappe.get_doc("Compensation", comp.name).cancel()
+		self.assertEqual(sle_qty(note.name, UNIT_ITEM), 0)
+		self.assertIsNone(frappe.db.get_value("Repair Request", request.name, "replacement_delivery_note"))
+		frappe.get_doc("Repair Feedback", feedback.name).cancel()
 
 	def test_replace_without_replacement_in_stock_refused(self):
 		request, *_ = self._request(days_ago=10, remedy="Replace")
@@ -287,18 +377,89 @@ class TestRepairFeedback(FrappeTestCase):
 
 	# ---- refund ------------------------------------------------------------------------------
 
-	def test_refund_makes_credit_note_against_invoice(self):
+	def test_refund_is_approved_by_amount_before_the_credit_note_posts(self):
 		request, _serial, _dn, invoice = self._request(days_ago=2, invoice=True, remedy="Refund")
+		credit_notes = {"is_return": 1, "return_against": invoice.name}
+		frappe.set_user(TECH)
 		feedback = make_feedback(
 			request, result="Refunded", work_done="Refund agreed", refund_amount=600, submit=True
 		)
-		note = frappe.get_doc("Sales Invoice", feedback.credit_note)
+		frappe.set_user("Administrator")
+		self.assertFalse(frappe.db.exists("Sales Invoice", credit_notes))
+		comp = frappe.get_doc("Compensation", feedback.compensation)
+		self.assertEqual(
+			(comp.status, comp.settlement_method, flt(comp.total_amount), comp.sales_invoice),
+			("Pending Quality Approval", "Credit Note", 600, invoice.name),
+		)
+		# the technician who asked for the refund cannot approve it, whatever roles they hold
+		make_user(TECH, ["Service Technician", "Quality Manager"])
+		frappe.set_user(TECH)
+		with self.assertRaisesRegex(frappe.ValidationError, "someone else has to approve"):
+			apply_workflow(frappe.get_doc("Compensation", comp.name), "Approve")
+		frappe.set_user("Administrator")
+		frappe.get_doc("User", TECH).remove_roles("Quality Manager")
+		self.assertFalse(frappe.db.exists("Sales Invoice", credit_notes))
+
+		comp = settle_compensation(comp.name)
+		note = frappe.get_doc("Sales Invoice", comp.credit_note)
 		self.assertEqual((note.docstatus, note.is_return, note.return_against), (1, 1, invoice.name))
 		self.assertEqual(flt(note.grand_total), -600)
 		self.assertTrue(frappe.db.exists("GL Entry", {"voucher_no": note.name, "is_cancelled": 0}))
 		self.assertEqual(frappe.db.get_value("Repair Request", request.name, "credit_note"), note.name)
-		feedback.cancel()
+		self.assertEqual(frappe.db.get_value("Repair Feedback", feedback.name, "credit_note"), note.name)
+		frappe.get_doc("Compensation", comp.name).cancel()
 		self.assertEqual(frappe.db.get_value("Sales Invoice", note.name, "docstatus"), 2)
+		self.assertIsNone(frappe.db.get_value("Repair Request", request.name, "credit_note"))
+
+	def test_a_refund_above_the_limit_needs_the_general_manager(self):
+		request, *_ = self._request(days_ago=2, invoice=True, remedy="Refund")
+		set_service_company_defaults(quality_manager_limit=500, supplier_claim_limit=100)
+		try:
+			feedback = make_feedback(
+				request, result="Refunded", work_done="Refund agreed", refund_amount=600, submit=True
+			)
+			comp = frappe.get_doc("Compensation", feedback.compensation)
+			self.assertEqual(comp.approval_level, "General Manager")
+			from service_control.tests.compensation_fixtures import ACC, QM, make_users
+
+			make_users()
+			frappe.set_user(QM)
+			with self.assertRaisesRegex(frappe.ValidationError, "also needs the General Manager"):
+				comp.status = "Approved"
+				comp.save()
+			comp = apply_workflow(frappe.get_doc("Compensation", comp.name), "Approve")
+			self.assertEqual(comp.status, "Pending General Manager Approval")
+			frappe.set_user(ACC)
+			with self.assertRaisesRegex(frappe.ValidationError, "Only an approved compensation"):
+				frappe.get_doc("Compensation", comp.name).submit()
+			frappe.set_user("Administrator")
+			self.assertFalse(frappe.db.get_value("Compensation", comp.name, "credit_note"))
+			self.assertFalse(frappe.db.exists("Sales Invoice", {"return_against": request.sales_invoice}))
+		finally:
+			frappe.clear_document_cache("Service Control Settings", "Service Control Settings")
+
+	def test_cancelling_the_form_withdraws_a_pending_refund(self):
+		request, *_ = self._request(days_ago=2, invoice=True, remedy="Refund")
+		feedback = make_feedback(
+			request, result="Refunded", work_done="Refund agreed", refund_amount=600, submit=True
+		)
+		feedback.cancel()
+		comp = frappe.get_doc("Compensation", feedback.compensation)
+		self.assertEqual((comp.status, comp.docstatus), ("Rejected", 0))
+		comment = frappe.db.get_value(
+			"Comment",
+			{"reference_name": comp.name, "comment_type": "Workflow"},
+			"content",
+			order_by="creation desc",
+		)
+		self.assertIn(feedback.name, comment)
+		# it cannot be sent for approval again: Frappe refuses a link to a cancelled form
+		comp.status = "Pending Quality Approval"
+		with self.assertRaisesRegex(
+			frappe.ValidationError, f"Cannot link cancelled document.*{feedback.name}"
+		):
+			comp.save()
+		self.assertEqual(frappe.db.get_value("Compensation", comp.name, "status"), "Rejected")
 
 	def test_refund_on_a_taxed_invoice_credits_exactly_the_refund(self):
 		from service_control.service_control.doctype.repair_feedback.repair_feedback import (
@@ -319,7 +480,8 @@ class TestRepairFeedback(FrappeTestCase):
 		feedback = make_feedback(
 			request, result="Refunded", work_done="Refund agreed", refund_amount=600, submit=True
 		)
-		note = frappe.get_doc("Sales Invoice", feedback.credit_note)
+		comp = settle_compensation(feedback.compensation)
+		note = frappe.get_doc("Sales Invoice", comp.credit_note)
 		self.assertEqual((note.docstatus, note.is_return, note.return_against), (1, 1, invoice.name))
 		# the VAT is inside the refund, not added on top of it
 		self.assertEqual(flt(note.grand_total), -600)
@@ -339,7 +501,7 @@ class TestRepairFeedback(FrappeTestCase):
 			),
 		)
 		self.assertEqual(refundable_amount(invoice.name, UNIT_ITEM), 400)  # 1000 less the 600 refunded
-		feedback.cancel()
+		frappe.get_doc("Compensation", comp.name).cancel()
 		self.assertEqual(gl_rows(note.name), [])
 		self.assertEqual(refundable_amount(invoice.name, UNIT_ITEM), 1000)
 
@@ -392,3 +554,93 @@ class TestRepairFeedback(FrappeTestCase):
 		html = frappe.get_print("Repair Request", request.name, print_format="Repair Registration")
 		for text in ("报修登记表", "Repair Registration", request.name, serial, "Does not power on"):
 			self.assertIn(text, html)
+
+
+class TestRepairFeedbackExactlyOnce(FrappeTestCase):
+	"""Submitting or billing one form from two connections at once posts its vouchers once. These
+	tests commit (the other connections see only committed rows) and cancel afterwards."""
+
+	def setUp(self):
+		frappe.set_user("Administrator")
+		restore_settings_rows_after(self)
+		make_repair_masters()
+		set_service_company_defaults()
+		mute_emails(self)
+		receive_parts(50)
+		make_user(TECH2, ["Service Technician"])
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+
+	def committed_feedback(self, **kwargs) -> str:
+		serial, dn, _si = delivered_unit(days_ago=3)
+		frappe.db.set_value("Serial No", serial, "warranty_expiry_date", add_days(getdate(), -1))
+		request = make_repair_request(serial, technician=TECH, delivery_note=dn.name)
+		feedback = make_feedback(
+			request,
+			parts=[
+				{"item_code": PART_ITEM, "qty": 1, "warehouse": get_warehouse(), "chargeable": 1, "rate": 35}
+			],
+			**kwargs,
+		)
+		frappe.db.commit()
+
+		def undo():
+			frappe.set_user("Administrator")
+			frappe.db.rollback()
+			for invoice in frappe.get_all(
+				"Sales Invoice", filters={"sc_repair_feedback": feedback.name, "docstatus": 1}, pluck="name"
+			):
+				frappe.get_doc("Sales Invoice", invoice).cancel()
+			doc = frappe.get_doc("Repair Feedback", feedback.name)
+			if doc.docstatus == 1:
+				doc.cancel()
+			frappe.db.commit()
+
+		self.addCleanup(undo)
+		return feedback.name
+
+	def test_submitting_twice_at_once_issues_the_parts_once(self):
+		name = self.committed_feedback()
+
+		results = run_concurrently(
+			lambda: frappe.get_doc("Repair Feedback", name).submit(), [TECH, "Administrator"]
+		)
+		self.assertEqual(len(errors(results)), 1, results)
+		entries = frappe.get_all(
+			"Stock Entry", filters={"remarks": ("like", f"%{name}%"), "docstatus": 1}, pluck="name"
+		)
+		self.assertEqual(len(entries), 1)
+		self.assertEqual(frappe.db.get_value("Repair Feedback", name, "stock_entry"), entries[0])
+		self.assertEqual(sle_qty(entries[0], PART_ITEM), -1)
+
+	def test_billing_twice_at_once_makes_one_invoice(self):
+		from service_control.service_control.doctype.repair_feedback.repair_feedback import (
+			make_sales_invoice,
+		)
+
+		name = self.committed_feedback()
+		frappe.get_doc("Repair Feedback", name).submit()
+		frappe.db.commit()
+		first, second = "sc.billing@example.com", "sc.billing2@example.com"
+		for user in (first, second):
+			make_user(user, ["Accounts User"])
+		frappe.db.commit()
+
+		def bill():
+			invoice = make_sales_invoice(name)
+			invoice.insert()
+			invoice.submit()
+			return invoice.name
+
+		results = run_concurrently(bill, [first, second])
+		failures = errors(results)
+		self.assertEqual(len(failures), 1, results)
+		self.assertIn("already bills", str(failures[0]))
+		invoices = frappe.get_all(
+			"Sales Invoice", filters={"sc_repair_feedback": name, "docstatus": ("<", 2)}, pluck="name"
+		)
+		self.assertEqual(len(invoices), 1)
+		self.assertEqual(frappe.db.get_value("Repair Feedback", name, "sales_invoice"), invoices[0])
+		self.assertEqual(frappe.db.get_value("Sales Invoice", invoices[0], "docstatus"), 1)

@@ -336,3 +336,60 @@ class TestReturnDisposition(FrappeTestCase):
 		billed = make_sales_invoice(self.customer, self.item, qty=1)
 		with self.assertRaises(frappe.ValidationError):
 			make_sales_return(make_complaint(item_code=self.item, sales_invoice=billed.name).name)
+
+
+class TestConcurrentReturns(FrappeTestCase):
+	"""Two returns of one complaint submitted at once bring back no more than was delivered. The
+	test commits (the other connection sees only committed rows) and cancels afterwards."""
+
+	def setUp(self):
+		from service_control.tests.concurrency import restore_settings_rows_after
+
+		frappe.set_user("Administrator")
+		restore_settings_rows_after(self)
+		set_service_company_defaults()
+		make_user(WH, ["Stock User", "Stock Manager"])
+		make_user("wh5b@example.com", ["Stock User", "Stock Manager"])
+		self.item = make_item("_Test SC Concurrent Return Item")
+		self.dn = make_delivery_note(make_customer(), self.item, qty=10, rate=200)
+		self.complaint = make_complaint(item_code=self.item, delivery_note=self.dn.name, affected_qty=6)
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+
+	def test_two_returns_at_once_cannot_exceed_the_delivery(self):
+		from service_control.tests.concurrency import errors, run_concurrently
+
+		drafts = []
+		for _i in range(2):
+			ret = make_sales_return(self.complaint.name, 6)  # each alone is within the 10 delivered
+			ret.insert()
+			drafts.append(ret.name)
+		frappe.db.commit()
+
+		def undo():
+			frappe.db.rollback()
+			for name in drafts:
+				doc = frappe.get_doc("Delivery Note", name)
+				if doc.docstatus == 1:
+					doc.cancel()
+				elif doc.docstatus == 0:
+					doc.delete()
+			frappe.db.commit()
+
+		self.addCleanup(undo)
+		queue = list(drafts)
+		results = run_concurrently(
+			lambda: frappe.get_doc("Delivery Note", queue.pop()).submit(), [WH, "wh5b@example.com"]
+		)
+		failures = errors(results)
+		self.assertEqual(len(failures), 1, results)
+		self.assertIn("Only 4", str(failures[0]))
+		returned = frappe.db.sql(
+			"""select sum(-stock_qty) from `tabDelivery Note Item` item
+			join `tabDelivery Note` dn on dn.name = item.parent
+			where dn.is_return = 1 and dn.docstatus = 1 and dn.return_against = %s""",
+			self.dn.name,
+		)[0][0]
+		self.assertEqual(returned, 6)

@@ -3,6 +3,9 @@
 
 """赔偿登记: settled compensations with their breakdown, reconciled against the General Ledger.
 
+Amounts are shown in the compensation's currency and in the company currency; the GL is kept in
+the company currency, so the reconciliation compares that one.
+
 For each compensation the GL amount is what its cost voucher (the journal, the credit note or the
 replacement delivery) debited to accounts other than the customer's; a row whose GL amount
 differs from the approved total is flagged, and so is the report's total. The ledger is also
@@ -79,16 +82,48 @@ def get_columns() -> list[dict]:
 			"width": 150,
 		},
 		{
+			"label": _("Repair Feedback"),
+			"fieldname": "repair_feedback",
+			"fieldtype": "Link",
+			"options": "Repair Feedback",
+			"width": 130,
+		},
+		{
 			"label": _("Settlement Method"),
 			"fieldname": "settlement_method",
 			"fieldtype": "Data",
 			"width": 120,
 		},
+		{
+			"label": _("Currency"),
+			"fieldname": "currency",
+			"fieldtype": "Link",
+			"options": "Currency",
+			"width": 70,
+		},
 		*[
-			{"label": _(label), "fieldname": field, "fieldtype": "Currency", "width": 100}
+			{
+				"label": _(label),
+				"fieldname": field,
+				"fieldtype": "Currency",
+				"options": "currency",
+				"width": 100,
+			}
 			for field, label in BREAKDOWN
 		],
-		{"label": _("Total"), "fieldname": "total_amount", "fieldtype": "Currency", "width": 110},
+		{
+			"label": _("Total"),
+			"fieldname": "total_amount",
+			"fieldtype": "Currency",
+			"options": "currency",
+			"width": 110,
+		},
+		{
+			"label": _("Total (Company Currency)"),
+			"fieldname": "base_total_amount",
+			"fieldtype": "Currency",
+			"width": 120,
+		},
 		{"label": _("Voucher Type"), "fieldname": "voucher_type", "fieldtype": "Data", "width": 110},
 		{
 			"label": _("Voucher"),
@@ -111,11 +146,14 @@ def get_data(filters) -> list[dict]:
 			comp.name,
 			comp.posting_date,
 			comp.customer_complaint,
+			comp.repair_feedback,
 			comp.customer,
 			comp.settlement_method,
+			comp.currency,
 			*[comp[field] for field, _label in BREAKDOWN],
 			comp.company,
 			comp.total_amount,
+			comp.base_total_amount,
 			comp.journal_entry,
 			comp.credit_note,
 			comp.replacement_delivery,
@@ -135,7 +173,7 @@ def get_data(filters) -> list[dict]:
 	gl = gl_amounts([(row.voucher_type, row.voucher_no) for row in rows if row.voucher_no])
 	for row in rows:
 		row.gl_amount = gl.get((row.voucher_type, row.voucher_no), 0.0)
-		row.difference = flt(row.total_amount - row.gl_amount, 2)
+		row.difference = flt(row.base_total_amount - row.gl_amount, 2)
 	unmatched = unmatched_gl(rows)
 	seen = set()
 	for row in rows:
@@ -150,7 +188,7 @@ def unmatched_gl(rows: list[dict]) -> dict[tuple[str, str], float]:
 	carrying the complaint's dimension, made by vouchers that no submitted compensation (or return
 	disposition) of the complaint links."""
 	field = get_dimension_field()
-	complaints = {row.customer_complaint for row in rows}
+	complaints = {row.customer_complaint for row in rows if row.customer_complaint}
 	accounts = {
 		account
 		for company in {row.company for row in rows}
@@ -201,7 +239,7 @@ def unmatched_gl(rows: list[dict]) -> dict[tuple[str, str], float]:
 
 
 def get_summary(data: list[dict]) -> list[dict]:
-	total = flt(sum(row.total_amount for row in data), 2)
+	total = flt(sum(row.base_total_amount for row in data), 2)
 	gl_total = flt(sum(row.gl_amount for row in data), 2)
 	difference = flt(total - gl_total, 2)
 	unmatched = flt(sum(row.unmatched_gl or 0 for row in data), 2)
