@@ -40,8 +40,8 @@ class TestCompensationRegister(FrappeTestCase):
 		self.assertEqual(summary_value(summary, "Difference"), 0)
 		self.assertEqual(row.unmatched_gl, 0)
 
-		# a difference between the approved total and the ledger is flagged
-		frappe.db.set_value("Compensation", comp.name, "total_amount", 320)
+		# a difference between the approved total (in the company currency) and the ledger is flagged
+		frappe.db.set_value("Compensation", comp.name, {"total_amount": 320, "base_total_amount": 320})
 		_columns, data, message, _chart, summary = execute(
 			{"company": TEST_COMPANY, "customer_complaint": complaint.name}
 		)
@@ -50,7 +50,7 @@ class TestCompensationRegister(FrappeTestCase):
 		self.assertEqual(summary_value(summary, "Difference"), 20)
 
 		# a cancelled compensation leaves the register
-		frappe.db.set_value("Compensation", comp.name, "total_amount", 300)
+		frappe.db.set_value("Compensation", comp.name, {"total_amount": 300, "base_total_amount": 300})
 		frappe.get_doc("Compensation", comp.name).cancel()
 		_columns, data, *_rest = execute({"company": TEST_COMPANY, "customer_complaint": complaint.name})
 		self.assertEqual(data, [])
