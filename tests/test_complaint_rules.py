@@ -133,43 +133,72 @@ def test_closed_edit_rules():
 	c.check_closed_edit(c.CLOSED, ["description"], ["System Manager"], "typo")
 
 
-def ref(**kw):
-	base = {
-		"doctype": "Delivery Note",
-		"name": "DN-1",
-		"customer": "C1",
-		"docstatus": 1,
-		"item_qty": {"ITEM": 5.0},
-	}
-	base.update(kw)
-	return c.ReferenceDoc(**base)
-
-
-def test_reference_checks():
-	c.check_reference(ref(), "C1", "ITEM", 5)
-	with pytest.raises(ComplaintError, match="not submitted"):
-		c.check_reference(ref(docstatus=0), "C1", None, None)
-	with pytest.raises(ComplaintError, match="belongs to customer C2"):
-		c.check_reference(ref(customer="C2"), "C1", None, None)
-	with pytest.raises(ComplaintError, match="has no item OTHER"):
-		c.check_reference(ref(), "C1", "OTHER", None)
-	with pytest.raises(ComplaintError, match="more than"):
-		c.check_reference(ref(), "C1", "ITEM", 6)
-	# a sales order is not a delivery: its quantity does not cap the complaint
-	c.check_reference(ref(doctype="Sales Order"), "C1", "ITEM", 6)
-
-
-def test_serial_checks():
-	c.check_serial_no("SN1", "ITEM", "C1", "ITEM", "C1")
-	c.check_serial_no("SN1", "ITEM", None, None, "C1")
-	with pytest.raises(ComplaintError, match="of item ITEM"):
-		c.check_serial_no("SN1", "ITEM", "C1", "OTHER", "C1")
-	with pytest.raises(ComplaintError, match="delivered to C2"):
-		c.check_serial_no("SN1", "ITEM", "C2", "ITEM", "C1")
-
-
 def test_domain_error_keeps_template_and_args():
 	err = ComplaintError("{0} {1} has no item {2}.", "Delivery Note", "DN-1", "X")
 	assert err.message == "{0} {1} has no item {2}."
 	assert err.args_ == ("Delivery Note", "DN-1", "X")
 	assert str(err) == "Delivery Note DN-1 has no item X."
+
+
+# ---- events a save records ------------------------------------------------------------------
+
+AT = datetime(2026, 12, 3, 10, 0)
+
+
+def events(old, new, user="cs@x", years=3, owner=None, plan=None, **kw):
+	return c.record_events(
+		old,
+		new,
+		c.ComplaintEvents(**kw),
+		investigation_owner=owner,
+		arrangement_plan=plan,
+		now=AT,
+		user=user,
+		retention_years=years,
+	)
+
+
+def test_first_response_is_leaving_open_or_the_reply_whichever_came_first():
+	assert events(c.OPEN, c.INVESTIGATING).first_response_on == AT
+	assert events(None, c.OPEN).first_response_on is None
+	replied = AT - timedelta(hours=3)
+	assert events(c.OPEN, c.OPEN, replied_on=replied).first_response_on == replied
+	earlier = AT - timedelta(days=1)
+	assert events(c.OPEN, c.INVESTIGATING, first_response_on=earlier).first_response_on == earlier
+
+
+def test_arrangement_answer_and_confirmation_are_stamped_once():
+	assert events(c.OPEN, c.INVESTIGATING, owner="qm@x").arranged_on is None
+	assert events(c.OPEN, c.INVESTIGATING, owner="qm@x", plan="Visit").arranged_on == AT
+	assert events(c.INVESTIGATING, c.ANSWERED).replied_by == "cs@x"
+	assert events(c.INVESTIGATING, c.ANSWERED, replied_by="qm@x").replied_by == "qm@x"
+	assert events(c.ANSWERED, c.ANSWERED, satisfaction=c.SATISFIED).confirmed_on == AT
+
+
+def test_closing_keeps_the_record_for_the_retention_years_and_reopening_clears_it():
+	closed = events(c.ANSWERED, c.CLOSED, user="qm@x")
+	assert (closed.closed_on, closed.closed_by, closed.retain_until) == (
+		AT,
+		"qm@x",
+		datetime(2029, 12, 3).date(),
+	)
+	assert events(c.ANSWERED, c.CLOSED, years=0).retain_until == datetime(2029, 12, 3).date()  # default 3
+	reopened = events(c.CLOSED, c.INVESTIGATING, closed_on=AT, closed_by="qm@x", retain_until=AT.date())
+	assert (reopened.closed_on, reopened.closed_by, reopened.retain_until) == (None, None, None)
+	assert events(c.OPEN, c.CANCELLED, years=5).retain_until == datetime(2031, 12, 3).date()
+
+
+def test_a_new_answer_after_investigating_again_asks_the_customer_again():
+	again = events(c.INVESTIGATING, c.ANSWERED, satisfaction=c.NOT_SATISFIED, confirmed_on=AT)
+	assert (again.satisfaction, again.confirmed_on) == (None, None)
+
+
+def test_stage_events():
+	e = c.ComplaintEvents(first_response_on=AT, arranged_on=AT, replied_on=AT, closed_on=None)
+	assert c.stage_events(c.INVESTIGATING, e) == {
+		"First Reply": AT,
+		"Arrangement": AT,
+		"Resolution": None,  # a reply counts once the complaint is answered
+		"Closure": None,
+	}
+	assert c.stage_events(c.ANSWERED, e)["Resolution"] == AT

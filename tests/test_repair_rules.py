@@ -114,16 +114,6 @@ def test_add_months_clamps_month_end():
 # ---- linked-record checks --------------------------------------------------------------------
 
 
-def test_serial_of_another_customer_refused():
-	with pytest.raises(r.RepairError, match="does not belong to customer"):
-		r.check_serial_owner("SN1", "ITEM", "Other", "ITEM", "Mine")
-	with pytest.raises(r.RepairError, match="does not belong to customer"):
-		r.check_serial_owner("SN1", "ITEM", None, "ITEM", "Mine")
-	with pytest.raises(r.RepairError, match="is of item"):
-		r.check_serial_owner("SN1", "OTHER", "Mine", "ITEM", "Mine")
-	r.check_serial_owner("SN1", "ITEM", "Mine", "ITEM", "Mine")
-
-
 def test_technician_needs_role():
 	with pytest.raises(r.RepairError, match="Service Technician role"):
 		r.check_technician("a@x.com", ["Sales User"])
@@ -446,3 +436,23 @@ def test_charge_lines_bill_chargeable_parts_and_labour_out_of_warranty():
 	assert r.charge_lines([], True, "LAB", 0, 2) == []
 	assert r.charge_lines([], True, None, 80, 2) == []
 	assert r.charge_lines([], True, "LAB", 80, 0) == []
+
+
+def test_request_events():
+	now = datetime(2026, 12, 3, 10, 0)
+	empty = r.RequestEvents()
+	assert r.record_request_events(None, r.OPEN, False, empty, now) == r.RequestEvents()
+	assigned = r.record_request_events(r.OPEN, r.ASSIGNED, True, empty, now)
+	assert (assigned.assigned_on, assigned.first_response_on) == (now, now)
+	closed = r.record_request_events(r.RESOLVED, r.CLOSED, False, assigned, now)
+	assert closed.closed_on == now
+	assert r.record_request_events(r.CLOSED, r.IN_PROGRESS, False, closed, now).closed_on is None
+	stages = r.request_stage_events(assigned, None, None)
+	assert stages == {"First Reply": now, "Arrangement": None, "Resolution": None, "Closure": None}
+	assert r.request_stage_events(assigned, now, None)["Arrangement"] == now
+
+
+def test_who_sees_only_assigned_requests():
+	assert r.sees_only_assigned(["Service Technician"])
+	assert not r.sees_only_assigned(["Service Technician", "Quality Manager"])
+	assert not r.sees_only_assigned(["Customer Service User"])

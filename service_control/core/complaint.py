@@ -7,10 +7,11 @@ Investigating. Cancelled is for complaints registered in error. The guards here 
 the Workflow configured on a site says.
 """
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
 
+from service_control.core.dates import add_months
 from service_control.core.errors import ComplaintError, TransitionError, _
 from service_control.core.record_lock import check_final_edit
 
@@ -175,67 +176,93 @@ def check_closed_edit(
 	)
 
 
-@dataclass
-class StageEvents:
-	"""When each SLA stage was met; None while still running."""
-
-	first_reply: datetime | None = None
-	arrangement: datetime | None = None
-	resolution: datetime | None = None
-	closure: datetime | None = None
-	extra: Mapping[str, datetime | None] = field(default_factory=dict)
-
-	def as_dict(self) -> dict[str, datetime | None]:
-		return {
-			"First Reply": self.first_reply,
-			"Arrangement": self.arrangement,
-			"Resolution": self.resolution,
-			"Closure": self.closure,
-			**self.extra,
-		}
+# ------------------------------------------------------------------------------------------
+# When things happened: the events a save records, and the SLA stages they meet
 
 
 @dataclass(frozen=True)
-class ReferenceDoc:
-	"""A Sales Invoice / Delivery Note / Sales Order the complaint points at, as the DB has it."""
+class ComplaintEvents:
+	"""The complaint's event fields; ``record_events`` returns them as a save leaves them."""
 
-	doctype: str
-	name: str
-	customer: str
-	docstatus: int
-	item_qty: Mapping[str, float]  # item_code -> quantity on the document (returns already netted)
-
-
-def check_reference(
-	ref: ReferenceDoc, customer: str, item_code: str | None, affected_qty: float | None
-) -> None:
-	if ref.docstatus != 1:
-		raise ComplaintError(_("{0} {1} is not submitted."), ref.doctype, ref.name)
-	if ref.customer != customer:
-		raise ComplaintError(
-			_("{0} {1} belongs to customer {2}, not {3}."), ref.doctype, ref.name, ref.customer, customer
-		)
-	if not item_code:
-		return
-	if item_code not in ref.item_qty:
-		raise ComplaintError(_("{0} {1} has no item {2}."), ref.doctype, ref.name, item_code)
-	if ref.doctype != "Sales Order" and affected_qty and affected_qty > ref.item_qty[item_code]:
-		raise ComplaintError(
-			_("Affected quantity {0} is more than the {1} of {2} on {3} {4}."),
-			affected_qty,
-			ref.item_qty[item_code],
-			item_code,
-			ref.doctype,
-			ref.name,
-		)
+	first_response_on: datetime | None = None
+	arranged_on: datetime | None = None
+	replied_on: datetime | None = None
+	replied_by: str | None = None
+	satisfaction: str | None = None
+	confirmed_on: datetime | None = None
+	closed_on: datetime | None = None
+	closed_by: str | None = None
+	retain_until: date | None = None
 
 
-def check_serial_no(
-	serial_no: str, serial_item: str, serial_customer: str | None, item_code: str | None, customer: str
-) -> None:
-	if item_code and serial_item != item_code:
-		raise ComplaintError(_("Serial No {0} is of item {1}, not {2}."), serial_no, serial_item, item_code)
-	if serial_customer and serial_customer != customer:
-		raise ComplaintError(
-			_("Serial No {0} was delivered to {1}, not to {2}."), serial_no, serial_customer, customer
-		)
+def record_events(
+	old_status: str | None,
+	status: str,
+	events: ComplaintEvents,
+	*,
+	investigation_owner: str | None,
+	arrangement_plan: str | None,
+	now: datetime,
+	user: str,
+	retention_years: int,
+) -> ComplaintEvents:
+	"""What a save records:
+	- the first response: leaving Open, or a reply, whichever came first;
+	- the arrangement: once an owner and a plan are set;
+	- who answered, and when the customer's satisfaction was recorded;
+	- closing stamps the time and the user and keeps the record ``retention_years`` from then (a
+	  cancelled complaint from its cancellation); reopening clears both;
+	- a new answer after another investigation asks the customer again (satisfaction cleared)."""
+	e = events
+	first_response_on = e.first_response_on
+	if old_status and old_status != status and old_status == OPEN and not first_response_on:
+		first_response_on = now
+	if e.replied_on and not first_response_on:
+		first_response_on = e.replied_on
+	arranged_on = e.arranged_on
+	if investigation_owner and arrangement_plan and not arranged_on:
+		arranged_on = now
+	replied_by = e.replied_by or (user if status == ANSWERED else None)
+	satisfaction, confirmed_on = e.satisfaction, e.confirmed_on
+	if satisfaction and not confirmed_on:
+		confirmed_on = now
+	closed_on, closed_by, retain_until = e.closed_on, e.closed_by, e.retain_until
+	if status == CLOSED and old_status != CLOSED:
+		closed_on, closed_by = now, user
+		retain_until = retention_end(now, retention_years)
+	elif status != CLOSED:
+		closed_on = closed_by = None
+		if status != CANCELLED:
+			retain_until = None
+	if status == CANCELLED and not retain_until:
+		retain_until = retention_end(now, retention_years)
+	if old_status == INVESTIGATING and status == ANSWERED:
+		satisfaction = confirmed_on = None
+	return ComplaintEvents(
+		first_response_on,
+		arranged_on,
+		e.replied_on,
+		replied_by,
+		satisfaction,
+		confirmed_on,
+		closed_on,
+		closed_by,
+		retain_until,
+	)
+
+
+def retention_end(now: datetime, years: int) -> date:
+	"""How long the record is kept: ``years`` (default 3, the procedure's) from ``now``."""
+	return add_months(now.date() if isinstance(now, datetime) else now, 12 * (years or 3))
+
+
+def stage_events(status: str, events: ComplaintEvents) -> dict[str, datetime | None]:
+	"""When each SLA stage was met (None while it runs): the reply counts as the resolution only
+	once the complaint is answered."""
+	answered = status in (ANSWERED, CLOSED)
+	return {
+		"First Reply": events.first_response_on,
+		"Arrangement": events.arranged_on,
+		"Resolution": events.replied_on if answered else None,
+		"Closure": events.closed_on,
+	}

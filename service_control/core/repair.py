@@ -173,17 +173,17 @@ def decide(
 # Checks of linked records (the adapter loads the facts from the database)
 
 
-def check_serial_owner(
-	serial_no: str, serial_item: str, serial_customer: str | None, item_code: str | None, customer: str
-) -> None:
-	if item_code and serial_item != item_code:
-		raise RepairError(_("Serial No {0} is of item {1}, not {2}."), serial_no, serial_item, item_code)
-	if serial_customer != customer:
-		raise RepairError(
-			_("Serial No {0} does not belong to customer {1}."),
-			serial_no,
-			customer,
-		)
+TECHNICIAN_ROLE = "Service Technician"
+#: Roles that see every repair request; a Service Technician without one of them sees only the
+#: requests assigned to them (and their feedback forms).
+MANAGING_ROLES = frozenset(
+	{"System Manager", "Customer Service User", "Quality Manager", "General Manager", "Accounts User"}
+)
+
+
+def sees_only_assigned(roles: Iterable[str]) -> bool:
+	roles = set(roles)
+	return TECHNICIAN_ROLE in roles and not roles & MANAGING_ROLES
 
 
 def check_technician(user: str | None, roles: Iterable[str], enabled: bool = True) -> None:
@@ -191,7 +191,7 @@ def check_technician(user: str | None, roles: Iterable[str], enabled: bool = Tru
 		return
 	if not enabled:
 		raise RepairError(_("User {0} is disabled."), user)
-	if "Service Technician" not in set(roles):
+	if TECHNICIAN_ROLE not in set(roles):
 		raise RepairError(_("{0} does not have the Service Technician role."), user)
 
 
@@ -665,3 +665,43 @@ def three_guarantees_summary(
 		else:
 			counts.repair_free += 1
 	return dict(sorted(out.items()))
+
+
+# ------------------------------------------------------------------------------------------
+# When things happened on a request, and who sees which requests
+
+
+@dataclass(frozen=True)
+class RequestEvents:
+	assigned_on: datetime | None = None
+	first_response_on: datetime | None = None
+	closed_on: datetime | None = None
+
+
+def record_request_events(
+	old_status: str | None, status: str, technician_changed: bool, events: RequestEvents, now: datetime
+) -> RequestEvents:
+	"""A (new) technician stamps the assignment; leaving Open is the first response; closing
+	stamps the time and reopening clears it."""
+	closed_on = events.closed_on
+	if status == CLOSED and old_status != CLOSED:
+		closed_on = now
+	elif status != CLOSED:
+		closed_on = None
+	return RequestEvents(
+		assigned_on=now if technician_changed else events.assigned_on,
+		first_response_on=events.first_response_on or (now if status != OPEN else None),
+		closed_on=closed_on,
+	)
+
+
+def request_stage_events(
+	events: RequestEvents, planned_visit_on: datetime | None, resolved_on: datetime | None
+) -> dict[str, datetime | None]:
+	"""When each SLA stage of a repair was met: arranged once assigned with a planned visit."""
+	return {
+		"First Reply": events.first_response_on,
+		"Arrangement": events.assigned_on if planned_visit_on else None,
+		"Resolution": resolved_on,
+		"Closure": events.closed_on,
+	}

@@ -35,6 +35,10 @@ class SlaError(DomainError):
 	"""Invalid input to an SLA clock computation."""
 
 
+#: Clock stages of a case (complaint, repair request), in the order they fall due.
+STAGES = ("First Reply", "Arrangement", "Resolution", "Closure")
+
+
 class ClockState(StrEnum):
 	ON_TRACK = "On Track"
 	AT_RISK = "At Risk"
@@ -349,3 +353,13 @@ def _paused_at(pauses: Sequence[Pause], now: datetime) -> bool:
 		if pause.start <= now:
 			return pause.end is None or now < pause.end
 	return False
+
+
+def pause_change(waiting: bool, has_open_pause: bool) -> str | None:
+	"""How a case's pauses change on save: "open" a pause when it starts waiting for the customer,
+	"close" the open one when it stops, else None."""
+	if waiting and not has_open_pause:
+		return "open"
+	if not waiting and has_open_pause:
+		return "close"
+	return None

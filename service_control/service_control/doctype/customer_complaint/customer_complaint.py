@@ -1,16 +1,19 @@
 # Copyright (c) 2026, service_control contributors
 # For license information, please see license.txt
 
+import dataclasses
+
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import add_years, get_datetime, getdate, now_datetime
+from frappe.utils import get_datetime, getdate, now_datetime
 
 from service_control.core import complaint as rules
-from service_control.core.record_lock import changed_fields
+from service_control.core.references import check_reference, check_serial
 from service_control.notifications import alert
 from service_control.portal import customer_condition, get_portal_customers, is_portal_user
 from service_control.service_control import sla
+from service_control.service_control.cases import load_reference, load_serial, sync_pauses, user_changes
 from service_control.service_control.doctype.customer_complaint.portal import apply_portal_defaults
 from service_control.utils import domain_errors, get_settings
 
@@ -103,7 +106,7 @@ class CustomerComplaint(Document):
 		old_status = before.status if before else None
 		with domain_errors(title=_("Invalid complaint")):
 			rules.check_closed_edit(
-				old_status, self._changed_fields(before), frappe.get_roles(), self.change_reason
+				old_status, user_changes(self, before), frappe.get_roles(), self.change_reason
 			)
 			facts = self._facts()
 			rules.validate_fields(facts, now)
@@ -111,13 +114,13 @@ class CustomerComplaint(Document):
 			self.status = rules.next_status_after_confirmation(self.status, self.satisfaction)
 			facts.status = self.status
 			rules.check_transition(old_status, self.status, facts, frappe.get_roles())
-		self._set_events(old_status, now)
-		self._update_pauses(old_status, now)
+		events = self._record_events(old_status, now)
+		sync_pauses(self, self.status == rules.AWAITING_CUSTOMER, now)
 		sla.update_clocks(
 			self,
 			start=self.received_on,
 			urgency=self.urgency,
-			met=self._stage_events(),
+			met=rules.stage_events(self.status, events),
 			caps={"First Reply": self.customer_deadline},
 			now=now,
 			stopped=self.status == rules.CANCELLED,
@@ -146,12 +149,6 @@ class CustomerComplaint(Document):
 
 	# --------------------------------------------------------------------------------------
 
-	def _changed_fields(self, before) -> list[str]:
-		"""The fields a user changed (compared like with like; bookkeeping and tables left out)."""
-		return changed_fields(
-			((df.fieldname, df.fieldtype) for df in self.meta.fields), before, self, ignore={"change_reason"}
-		)
-
 	def _facts(self) -> rules.ComplaintFacts:
 		return rules.ComplaintFacts(
 			status=self.status,
@@ -176,15 +173,17 @@ class CustomerComplaint(Document):
 	def _validate_references(self) -> None:
 		for doctype, fieldname in REFERENCE_FIELDS:
 			if self.get(fieldname):
-				rules.check_reference(
+				check_reference(
 					load_reference(doctype, self.get(fieldname)),
 					self.customer,
 					self.item_code,
 					self.affected_qty,
+					error=rules.ComplaintError,
 				)
 		if self.serial_no:
-			item, customer = frappe.db.get_value("Serial No", self.serial_no, ["item_code", "customer"])
-			rules.check_serial_no(self.serial_no, item, customer, self.item_code, self.customer)
+			check_serial(
+				load_serial(self.serial_no), self.item_code, self.customer, error=rules.ComplaintError
+			)
 		if self.batch_no and self.item_code:
 			batch_item = frappe.db.get_value("Batch", self.batch_no, "item")
 			if batch_item != self.item_code:
@@ -193,51 +192,20 @@ class CustomerComplaint(Document):
 					exc=frappe.ValidationError,
 				)
 
-	def _set_events(self, old_status: str | None, now) -> None:
-		if (
-			old_status
-			and old_status != self.status
-			and old_status == rules.OPEN
-			and not self.first_response_on
-		):
-			self.first_response_on = now
-		if self.replied_on and not self.first_response_on:
-			self.first_response_on = self.replied_on
-		if self.investigation_owner and self.arrangement_plan and not self.arranged_on:
-			self.arranged_on = now
-		if self.status == rules.ANSWERED and not self.replied_by:
-			self.replied_by = frappe.session.user
-		if self.satisfaction and not self.confirmed_on:
-			self.confirmed_on = now
-		if self.status == rules.CLOSED and old_status != rules.CLOSED:
-			self.closed_on, self.closed_by = now, frappe.session.user
-			self.retain_until = add_years(getdate(now), get_settings().retention_years or 3)
-		elif self.status != rules.CLOSED:
-			self.closed_on = self.closed_by = None
-			if self.status != rules.CANCELLED:
-				self.retain_until = None
-		if self.status == rules.CANCELLED and not self.retain_until:
-			self.retain_until = add_years(getdate(now), get_settings().retention_years or 3)
-		if old_status == rules.INVESTIGATING and self.status == rules.ANSWERED:
-			self.satisfaction = self.confirmed_on = None
-
-	def _update_pauses(self, old_status: str | None, now) -> None:
-		"""Waiting for the customer stops the clocks; resuming continues with the time left."""
-		waiting = self.status == rules.AWAITING_CUSTOMER
-		open_pause = next((p for p in self.sla_pauses or [] if not p.resumed_on), None)
-		if waiting and not open_pause:
-			self.append("sla_pauses", {"paused_on": now, "reason": _("Awaiting customer")})
-		elif not waiting and open_pause:
-			open_pause.resumed_on = now
-
-	def _stage_events(self) -> dict:
-		answered = self.status in (rules.ANSWERED, rules.CLOSED)
-		return {
-			"First Reply": self.first_response_on,
-			"Arrangement": self.arranged_on,
-			"Resolution": self.replied_on if answered else None,
-			"Closure": self.closed_on,
-		}
+	def _record_events(self, old_status: str | None, now) -> rules.ComplaintEvents:
+		fields = [f.name for f in dataclasses.fields(rules.ComplaintEvents)]
+		events = rules.record_events(
+			old_status,
+			self.status,
+			rules.ComplaintEvents(**{f: self.get(f) for f in fields}),
+			investigation_owner=self.investigation_owner,
+			arrangement_plan=self.arrangement_plan,
+			now=now,
+			user=frappe.session.user,
+			retention_years=get_settings().retention_years,
+		)
+		self.update(dataclasses.asdict(events))
+		return events
 
 	def _inform_management_representative(self) -> None:
 		user = get_settings().management_representative
@@ -246,35 +214,6 @@ class CustomerComplaint(Document):
 				self.name, self.customer_name or self.customer
 			)
 			alert([user], subject, self.doctype, self.name, from_user=frappe.session.user)
-
-
-def load_reference(doctype: str, name: str) -> rules.ReferenceDoc:
-	"""The document with its item quantities, returns against it netted off (one query each)."""
-	customer, docstatus = frappe.db.get_value(doctype, name, ["customer", "docstatus"])
-	item_table = frappe.qb.DocType(f"{doctype} Item")
-	parent = frappe.qb.DocType(doctype)
-	qty = {
-		row[0]: row[1]
-		for row in frappe.qb.from_(item_table)
-		.select(item_table.item_code, frappe.query_builder.functions.Sum(item_table.qty))
-		.where((item_table.parent == name) & (item_table.parenttype == doctype))
-		.groupby(item_table.item_code)
-		.run()
-	}
-	if doctype != "Sales Order":
-		returned = (
-			frappe.qb.from_(item_table)
-			.join(parent)
-			.on(parent.name == item_table.parent)
-			.select(item_table.item_code, frappe.query_builder.functions.Sum(item_table.qty))
-			.where((parent.return_against == name) & (parent.docstatus == 1) & (parent.is_return == 1))
-			.groupby(item_table.item_code)
-			.run()
-		)
-		for item_code, returned_qty in returned:
-			if item_code in qty:
-				qty[item_code] += returned_qty  # return quantities are negative
-	return rules.ReferenceDoc(doctype, name, customer, docstatus, qty)
 
 
 # ------------------------------------------------------------------------------------------

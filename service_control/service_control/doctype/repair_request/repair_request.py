@@ -7,27 +7,19 @@ Thin adapter: the rules are in service_control.core.repair; this loads the Seria
 Note, Warranty Claim and user facts, calls the core and stores the outcome.
 """
 
+import dataclasses
+
 import frappe
 from frappe import _
 from frappe.model.document import Document
 from frappe.utils import get_datetime, getdate, now_datetime
 
 from service_control.core import repair as rules
-from service_control.core.record_lock import changed_fields
+from service_control.core.references import check_reference, check_serial
 from service_control.portal import customer_condition, get_portal_customers, is_portal_user
 from service_control.service_control import sla
+from service_control.service_control.cases import load_reference, load_serial, sync_pauses, user_changes
 from service_control.utils import domain_errors, get_settings
-
-TECHNICIAN_ROLE = "Service Technician"
-#: Roles that see every repair request; a Service Technician without one of them sees only the
-#: requests assigned to them.
-MANAGING_ROLES = {
-	"System Manager",
-	"Customer Service User",
-	"Quality Manager",
-	"General Manager",
-	"Accounts User",
-}
 
 
 class RepairRequest(Document):
@@ -104,7 +96,7 @@ class RepairRequest(Document):
 		old_status = before.status if before else None
 		with domain_errors(title=_("Invalid repair request")):
 			rules.check_closed_edit(
-				old_status, self._changed_fields(before), frappe.get_roles(), self.change_reason
+				old_status, user_changes(self, before), frappe.get_roles(), self.change_reason
 			)
 			if get_datetime(self.reported_on) > now:
 				raise rules.RepairError(rules._("Reported On {0} is in the future."), self.reported_on)
@@ -115,18 +107,20 @@ class RepairRequest(Document):
 			self.status = rules.next_status(facts)
 			facts.status = self.status
 			rules.check_request_transition(old_status, self.status, facts)
-		self._set_events(old_status, now)
-		self._update_pauses(now)
+		events = rules.record_request_events(
+			old_status,
+			self.status,
+			bool(self.technician) and (not before or before.technician != self.technician),
+			rules.RequestEvents(self.assigned_on, self.first_response_on, self.closed_on),
+			now,
+		)
+		self.update(dataclasses.asdict(events))
+		sync_pauses(self, self.status == rules.AWAITING_CUSTOMER, now)
 		sla.update_clocks(
 			self,
 			start=self.reported_on,
 			urgency=self.urgency,
-			met={
-				"First Reply": self.first_response_on,
-				"Arrangement": self.assigned_on if self.planned_visit_on else None,
-				"Resolution": self.resolved_on,
-				"Closure": self.closed_on,
-			},
+			met=rules.request_stage_events(events, self.planned_visit_on, self.resolved_on),
 			now=now,
 			stopped=self.status == rules.CANCELLED,
 		)
@@ -189,12 +183,6 @@ class RepairRequest(Document):
 			self.status = rules.IN_PROGRESS
 		self.flags.ignore_permissions = True
 		self.save()
-
-	def _changed_fields(self, before) -> list[str]:
-		"""The fields a user changed (compared like with like; bookkeeping and tables left out)."""
-		return changed_fields(
-			((df.fieldname, df.fieldtype) for df in self.meta.fields), before, self, ignore={"change_reason"}
-		)
 
 	def _sync_assignment(self) -> None:
 		"""The technician holds the request as an open ToDo ("Assigned to me"): assigned once when
@@ -273,32 +261,16 @@ class RepairRequest(Document):
 
 	def _check_links(self) -> None:
 		if self.serial_no:
-			serial = frappe.db.get_value(
-				"Serial No",
-				self.serial_no,
-				["item_code", "customer", "warranty_expiry_date", "amc_expiry_date"],
-				as_dict=True,
-			)
-			rules.check_serial_owner(
-				self.serial_no, serial.item_code, serial.customer, self.item_code, self.customer
-			)
+			check_serial(load_serial(self.serial_no), self.item_code, self.customer, error=rules.RepairError)
 		for doctype, fieldname in (("Delivery Note", "delivery_note"), ("Sales Invoice", "sales_invoice")):
 			if self.get(fieldname):
-				customer, docstatus, is_return = frappe.db.get_value(
-					doctype, self.get(fieldname), ["customer", "docstatus", "is_return"]
+				check_reference(
+					load_reference(doctype, self.get(fieldname)),
+					self.customer,
+					self.item_code,
+					None,
+					error=rules.RepairError,
 				)
-				if docstatus != 1 or is_return:
-					raise rules.RepairError(
-						rules._("{0} {1} is not a submitted sale."), doctype, self.get(fieldname)
-					)
-				if customer != self.customer:
-					raise rules.RepairError(
-						rules._("{0} {1} belongs to customer {2}, not {3}."),
-						doctype,
-						self.get(fieldname),
-						customer,
-						self.customer,
-					)
 		if self.warranty_claim:
 			claim = frappe.db.get_value(
 				"Warranty Claim", self.warranty_claim, ["customer", "serial_no"], as_dict=True
@@ -339,25 +311,6 @@ class RepairRequest(Document):
 		self.warranty_expiry_date = decision.status.warranty_expiry
 		self.amc_expiry_date = decision.status.amc_expiry
 		self.chargeable = int(decision.chargeable)
-
-	def _set_events(self, old_status: str | None, now) -> None:
-		before = self.get_doc_before_save()
-		if self.technician and (not before or before.technician != self.technician):
-			self.assigned_on = now
-		if self.status != rules.OPEN and not self.first_response_on:
-			self.first_response_on = now
-		if self.status == rules.CLOSED and old_status != rules.CLOSED:
-			self.closed_on = now
-		elif self.status != rules.CLOSED:
-			self.closed_on = None
-
-	def _update_pauses(self, now) -> None:
-		waiting = self.status == rules.AWAITING_CUSTOMER
-		open_pause = next((p for p in self.sla_pauses or [] if not p.resumed_on), None)
-		if waiting and not open_pause:
-			self.append("sla_pauses", {"paused_on": now, "reason": _("Awaiting customer")})
-		elif not waiting and open_pause:
-			open_pause.resumed_on = now
 
 
 def _date(value):
@@ -416,8 +369,7 @@ def check_technician(user: str | None) -> None:
 
 
 def _is_technician_only(user: str) -> bool:
-	roles = set(frappe.get_roles(user))
-	return TECHNICIAN_ROLE in roles and not roles & MANAGING_ROLES
+	return rules.sees_only_assigned(frappe.get_roles(user))
 
 
 def get_permission_query_conditions(user: str | None = None) -> str:
@@ -440,7 +392,7 @@ def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bo
 
 
 # ------------------------------------------------------------------------------------------
-# CAPA: a repair whose cause is the company's opens a corrective action (issue 4's doctype).
+# CAPA: a repair whose cause is the company's opens a corrective action.
 
 
 @frappe.whitelist()
