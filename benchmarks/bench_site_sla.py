@@ -288,7 +288,7 @@ def insert_complaints(rng: random.Random, count: int, company: str, customer: st
 
 def per_document_loop(names: list[str], now: datetime) -> None:
 	"""What a sweep without set-based SQL does: load each complaint, check each clock and level."""
-	from service_control.service_control.sla import show_derived_deadlines
+	from service_control.service_control.sla.clocks import show_derived_deadlines
 	from service_control.utils import get_settings
 
 	levels = [row.level for row in get_settings().escalation_levels]
@@ -315,7 +315,7 @@ def per_document_loop(names: list[str], now: datetime) -> None:
 
 
 def bench_sweep(rng: random.Random, count: int, sample: int) -> None:
-	from service_control.service_control.sla import run_sweep
+	from service_control.service_control.sla.sweep import run_sweep
 
 	company = frappe.db.get_value("Company", {}, "name")
 	customer = frappe.db.get_value("Customer", {}, "name")
@@ -367,7 +367,7 @@ def bench_recompute() -> None:
 	"""Real calendar changes, each made and then undone: the working hours in Service Control
 	Settings and a Holiday row of the company's Holiday List, written without their hooks, then
 	the job the hooks enqueue (``recompute_open_clocks``) with the arguments they pass."""
-	from service_control.service_control.sla import recompute_open_clocks
+	from service_control.service_control.sla.recompute import recompute_open_clocks
 	from service_control.utils import clear_calendar_cache, get_holiday_list, get_working_calendar
 
 	frappe.publish_progress = lambda *args, **kwargs: None  # no realtime server needed here

@@ -48,7 +48,7 @@ doc_events = {
 scheduler_events = {
 	"cron": {
 		# SLA sweep: marks At Risk / Breached and escalates; enqueues itself on the long queue.
-		"*/10 * * * *": ["service_control.service_control.sla.schedule_sweep"],
+		"*/10 * * * *": ["service_control.service_control.sla.sweep.schedule_sweep"],
 	},
 	# Satisfaction surveys: create and e-mail each due period's requests, expire old links,
 	# remind key-customer visits (enqueues itself on the long queue).

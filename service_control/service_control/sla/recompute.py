@@ -1,13 +1,10 @@
-"""SLA clocks on Frappe documents: per-save computation, the scheduled sweep and escalation.
+"""The recompute after a calendar change: moves the deadlines of running working-hour clocks.
 
-Clocks live in the child table Service SLA Clock, shared by every doctype with stages (customer
-complaints, repair requests), so one set-based sweep covers them all. The arithmetic is the
-core's (service_control.core.sla / working_time); this module only loads and stores.
-
-Why not ERPNext's Service Level Agreement: it knows only response and resolution, snaps
-allowances of 24 h or more to the end of a working day, and marks a breach only when someone
-saves the document. Its Holiday List is reused (per company), its Issue Priority is not (the
-procedures have two urgencies, kept as a Select).
+Queued on the long queue when a Holiday List's dates or a company's working week change
+(``overrides.holiday_list``, Service Control Settings). Reads the open clocks in keyset
+batches, recomputes them with the core's bulk path (``core.sla.recompute_running``) and writes
+back only what changed, with the list-view state of their parents; derived clocks only get
+their states set anew.
 """
 
 import queue
@@ -16,497 +13,21 @@ from datetime import date, datetime, timedelta
 
 import frappe
 from frappe import _
-from frappe.utils import flt, get_datetime, getdate, now_datetime
+from frappe.utils import getdate, now_datetime
 
-from service_control.core import settings as settings_rules
-from service_control.core.escalation import STATE_SEVERITY, EscalationLevel, overall_state, sweep_rules
+from service_control.core.escalation import STATE_SEVERITY
 from service_control.core.sla import (
 	DERIVED_STATES,
 	LIVE_STATES,
 	ClockState,
 	Pause,
-	compute_clock,
-	derived_deadlines,
 	derived_state,
-	is_derived,
 	next_check_on,
 	recompute_running,
-	start_thresholds,
-	stopped_state,
 )
-from service_control.notifications import (
-	alert,
-	assign,
-	get_enabled_users_with_role,
-	real_users,
-	rowcount,
-	send_pending,
-)
-from service_control.utils import get_clock, get_settings
-
-#: Parent doctypes with SLA clocks, and the field naming who owns the case (escalation level
-#: "Notify Owner"), its severity field (or None) and statuses in which clocks no longer run.
-CLOCK_PARENTS = {
-	"Customer Complaint": {
-		"owner_field": "investigation_owner",
-		"severity_field": "severity",
-		"final_statuses": ("Closed", "Cancelled"),
-	},
-	"Repair Request": {
-		"owner_field": "technician",
-		"severity_field": None,
-		"final_statuses": ("Closed", "Cancelled"),
-	},
-}
-RUNNING_STATES = (ClockState.ON_TRACK.value, ClockState.AT_RISK.value)
-
-
-def get_targets(document_type: str, urgency: str, company: str | None = None) -> dict[str, tuple[float, str]]:
-	"""{stage: (hours, basis)} for one urgency, from Service Control Settings: the company's own
-	targets for the document type when it has any, else the default ones
-	(``core.settings.targets_for``)."""
-	return settings_rules.targets_for(get_settings().sla_targets, company, document_type, urgency)
-
-
-def get_pauses(doc) -> list[Pause]:
-	return [
-		Pause(get_datetime(p.paused_on), get_datetime(p.resumed_on) if p.resumed_on else None)
-		for p in sorted(doc.get("sla_pauses") or [], key=lambda p: get_datetime(p.paused_on))
-	]
-
-
-def update_clocks(
-	doc,
-	*,
-	start: datetime,
-	urgency: str,
-	met: dict[str, datetime | None],
-	caps: dict[str, datetime | None] | None = None,
-	now: datetime | None = None,
-	stopped: bool = False,
-) -> None:
-	"""Recompute every stage clock of ``doc`` with the core; the same code runs on each save.
-
-	``stopped``: the case is cancelled, so stages not met yet stop for good (no sweep, no
-	escalation, no recompute).
-
-	A clock that ``core.sla.is_derived`` stores no due, at-risk or next-check instant: the sweep
-	reads it by its start, and ``show_derived_deadlines`` gives the form its instants.
-	"""
-	if stopped:
-		show_derived_deadlines(doc)  # a stopped clock keeps the deadline it had
-		for row in doc.get("sla_clocks") or []:
-			row.state = stopped_state(row.state).value
-			row.at_risk_on = row.next_on = None
-			row.derived = 0
-		doc.sla_state = overall_state([row.state for row in doc.get("sla_clocks") or []])
-		return
-	now = now or now_datetime()
-	caps = caps or {}
-	pauses = get_pauses(doc)
-	share = at_risk_share()
-	rows = {row.stage: row for row in doc.get("sla_clocks") or []}
-	for stage, (hours, basis) in get_targets(doc.doctype, urgency, doc.get("company")).items():
-		cap = get_datetime(caps[stage]) if caps.get(stage) else None
-		result = compute_clock(
-			start=get_datetime(start),
-			allowance=timedelta(hours=hours),
-			clock=get_clock(basis, doc.get("company")),
-			now=now,
-			pauses=pauses,
-			met_on=get_datetime(met.get(stage)) if met.get(stage) else None,
-			at_risk_share=share,
-			cap=cap,
-		)
-		derived = is_derived(result.state, pauses, cap)
-		row = rows.get(stage) or doc.append("sla_clocks", {"stage": stage})
-		row.update(
-			{
-				"start_on": start,
-				"allowance_hours": hours,
-				"basis": basis,
-				"cap_on": caps.get(stage),
-				"company": doc.get("company"),
-				"due_on": None if derived else result.due_on,
-				"at_risk_on": None if derived else result.at_risk_on,
-				"next_on": None if derived else next_check_on(result.state, result.at_risk_on, result.due_on),
-				"derived": int(derived),
-				"met_on": result.met_on,
-				"state": result.state.value,
-			}
-		)
-	doc.sla_state = overall_state([row.state for row in doc.get("sla_clocks") or []])
-
-
-def show_derived_deadlines(doc) -> None:
-	"""Set the due and at-risk instants of the document's derived clocks, in memory only.
-
-	They are never stored (see ``update_clocks``), so the controllers call this when a form loads
-	(``onload``) and after a save (``on_change``, which runs after the version is recorded), on
-	today's calendar (``core.sla.derived_deadlines``).
-	"""
-	rows = [row for row in doc.get("sla_clocks") or [] if row.get("derived") and row.start_on]
-	if not rows:
-		return
-	share = at_risk_share()
-	for row in rows:
-		row.due_on, row.at_risk_on = derived_deadlines(
-			get_clock(row.basis, row.company),
-			get_datetime(row.start_on),
-			timedelta(hours=flt(row.allowance_hours)),
-			share,
-		)
-
-
-def at_risk_share() -> float:
-	return (get_settings().at_risk_percent or 75) / 100
-
-
-# ------------------------------------------------------------------------------------------
-# Scheduled sweep
-
-
-def schedule_sweep() -> None:
-	"""Cron entry point: run the sweep on the long queue, one job at a time."""
-	frappe.enqueue(
-		"service_control.service_control.sla.run_sweep",
-		queue="long",
-		job_id="service_control:sla_sweep",
-		deduplicate=True,
-	)
-
-
-def run_sweep(now: datetime | None = None) -> dict:
-	"""Mark At Risk / Breached, then escalate: set-based statements on indexed columns.
-
-	Never loads every open document: two UPDATEs per parent doctype move clock states and the
-	parents' list-view state together, one INSERT IGNORE per escalation rule logs what is due (the
-	log's name is derived from document, stage and level, so a second run or a concurrent worker
-	inserts nothing), and only the log rows claimed by this run are notified. Each clock keeps
-	the highest level logged (``escalated_level``) so later sweeps skip it cheaply; a higher
-	level that fires first (Critical, immediately) supersedes lower ones not yet sent.
-
-	Derived clocks (``core.sla.is_derived``) store no instants: they are selected by their start,
-	against one threshold per calendar and allowance (``DerivedClocks``).
-	"""
-	now = now or now_datetime()
-	stats = {"breached": 0, "at_risk": 0, "escalations": 0, "notified": 0}
-	derived = DerivedClocks()
-	breached, at_risk = ClockState.BREACHED.value, ClockState.AT_RISK.value
-	for parenttype in CLOCK_PARENTS:
-		# past due (whether On Track or At Risk so far): Breached, nothing more to look at
-		stats["breached"] += _update_states(
-			parenttype, breached, RUNNING_STATES, "k.next_on <= %(now)s and k.due_on <= %(now)s", now
-		)
-		# past the at-risk point only: At Risk, looked at again when due
-		stats["at_risk"] += _update_states(
-			parenttype, at_risk, (ClockState.ON_TRACK.value,), "k.next_on <= %(now)s", now, "k.due_on"
-		)
-		# derived clocks, the same two moves by their start; they keep no next check
-		for key, new_state, from_states in (
-			("breached", breached, RUNNING_STATES),
-			("at_risk", at_risk, (ClockState.ON_TRACK.value,)),
-		):
-			if selection := derived.started_by(now, new_state):
-				condition, params = selection
-				stats[key] += _update_states(
-					parenttype, new_state, from_states, condition, now, params=params
-				)
-	# each company with levels of its own escalates by them, every other case by the default ones
-	for rows, company, exclude in settings_rules.escalation_scopes(get_settings().escalation_levels):
-		levels = [EscalationLevel.from_row(row) for row in rows]
-		scope = _company_scope(company, exclude)
-		for rule in sweep_rules(levels, now):
-			for parenttype, meta in CLOCK_PARENTS.items():
-				stats["escalations"] += _log_escalations(rule, parenttype, meta, now, derived, scope)
-	stats["notified"] = notify_pending()
-	return stats
-
-
-class DerivedClocks:
-	"""SQL conditions that pick the derived clocks due at an instant by their start.
-
-	Each (basis, company, allowance) in use among derived clocks is one range of the index
-	``(derived, state, basis, company, allowance_hours, start_on)``, bounded by
-	``core.sla.start_thresholds``; the groups are read once, off that index.
-	"""
-
-	def __init__(self, basis: str | None = None, companies: list[str] | None = None):
-		self.share = at_risk_share()
-		self.groups = sorted(
-			{
-				(group_basis, company, hours)
-				for state, group_basis, company, hours in _derived_groups()
-				if state in DERIVED_STATES
-				and (basis is None or group_basis == basis)
-				and (companies is None or company in companies)
-			},
-			key=str,
-		)
-		self._thresholds: dict[tuple, tuple[datetime | None, datetime | None]] = {}
-
-	def thresholds(self, group: tuple, at: datetime) -> tuple[datetime | None, datetime | None]:
-		"""``core.sla.start_thresholds`` of a group at ``at``: (breached, at_risk)."""
-		key = (group, at)
-		if key not in self._thresholds:
-			basis, company, hours = group
-			self._thresholds[key] = start_thresholds(
-				get_clock(basis, company), at, timedelta(hours=flt(hours)), self.share
-			)
-		return self._thresholds[key]
-
-	def started_by(self, at: datetime, trigger: str, prefix: str = "dc") -> tuple[str, dict] | None:
-		"""``(condition, params)`` for the derived clocks whose due instant (``trigger`` Breached)
-		or at-risk instant (At Risk) is at or before ``at``; None when no clock can be."""
-		parts, params = [], {}
-		for i, group in enumerate(self.groups):
-			breached, at_risk = self.thresholds(group, at)
-			latest = breached if trigger == ClockState.BREACHED.value else at_risk
-			if latest is None:
-				continue
-			key = f"{prefix}{i}"
-			parts.append(f"({_same_group(key)} and k.start_on <= %({key}s)s)")
-			params.update(_group_params(key, group), **{f"{key}s": latest})
-		if not parts:
-			return None
-		return f"k.derived = 1 and ({' or '.join(parts)})", params
-
-
-def _same_group(key: str) -> str:
-	return f"k.basis = %({key}b)s and k.company <=> %({key}c)s and k.allowance_hours = %({key}h)s"
-
-
-def _group_params(key: str, group: tuple) -> dict:
-	basis, company, hours = group
-	return {f"{key}b": basis, f"{key}c": company, f"{key}h": hours}
-
-
-#: The columns of the derived clocks' index after ``derived``, up to the start.
-_GROUP_COLUMNS = ("state", "basis", "company", "allowance_hours")
-
-
-def _derived_groups() -> set[tuple]:
-	"""The distinct (state, basis, company, allowance) of the derived clocks, one index seek per
-	value found: a loose index scan, which MariaDB does not choose for a ``select distinct``
-	here (it reads every derived clock instead, a second for 800,000)."""
-	found: set[tuple] = set()
-
-	def walk(prefix: tuple, depth: int) -> None:
-		if depth == len(_GROUP_COLUMNS):
-			found.add(prefix)
-			return
-		column = _GROUP_COLUMNS[depth]
-		where = " and ".join(["derived = 1", *(f"`{c}` <=> %s" for c in _GROUP_COLUMNS[:depth])])
-		after, args = "", ()  # nulls sort first: the first seek finds a null if there is one
-		while row := frappe.db.sql(
-			f"select `{column}` from `tabService SLA Clock` where {where}{after}"
-			f" order by `{column}` limit 1",
-			(*prefix, *args),
-		):
-			value = row[0][0]
-			walk((*prefix, value), depth + 1)
-			after, args = (
-				(f" and `{column}` is not null", ()) if value is None else (f" and `{column}` > %s", (value,))
-			)
-
-	walk((), 0)
-	return found
-
-
-def _update_states(
-	parenttype: str,
-	new_state: str,
-	from_states: tuple[str, ...],
-	condition: str,
-	now: datetime,
-	next_on: str = "null",
-	params: dict | None = None,
-) -> int:
-	"""Move the clocks that fell due to ``new_state``, set when to look at them next, and raise
-	their parent's list-view state in the same statement (Breached is never lowered to At Risk).
-
-	Driven by the ``(state, next_on)`` index, or for derived clocks by their start (``params``
-	are then the condition's thresholds): a sweep with nothing due reads no row at all. Returns
-	the rows changed, clocks and parents together.
-	"""
-	params = {
-		**(params or {}),
-		"new_state": new_state,
-		"breached": ClockState.BREACHED.value,
-		"parenttype": parenttype,
-		"from_states": from_states,
-		"now": now,
-	}
-	frappe.db.sql(
-		f"""
-		update `tabService SLA Clock` k
-		join `tab{parenttype}` p on p.name = k.parent
-		set k.state = %(new_state)s,
-			k.next_on = {next_on},
-			p.sla_state = if(p.sla_state = %(breached)s, p.sla_state, %(new_state)s)
-		where k.parenttype = %(parenttype)s
-			and k.state in %(from_states)s
-			and {condition}
-		""",
-		params,
-	)
-	return rowcount()
-
-
-def _reset_parent_states(parents: set[tuple[str, str]]) -> list[tuple[str, list]]:
-	"""Statements that set each parent's list-view state to the worst of its clocks, one per
-	doctype.
-
-	Unlike the sweep, which only ever raises the state, a recompute can lower it (a new holiday
-	turns a Breached clock back On Track).
-	"""
-	by_type: dict[str, list[str]] = {}
-	for parenttype, parent in parents:
-		by_type.setdefault(parenttype, []).append(parent)
-	states = ", ".join(["%s"] * len(STATE_SEVERITY))
-	return [
-		(
-			f"""update `tab{parenttype}` p join (
-				select parent, elt(min(nullif(field(state, {states}), 0)), {states}) as worst
-				from `tabService SLA Clock`
-				where parenttype = %s and parent in %s
-				group by parent
-			) w on w.parent = p.name
-			set p.sla_state = w.worst""",
-			[*STATE_SEVERITY, *STATE_SEVERITY, parenttype, tuple(names)],
-		)
-		for parenttype, names in by_type.items()
-	]
-
-
-def _company_scope(company: str | None, exclude: tuple[str, ...]) -> tuple[str, dict]:
-	"""The SQL condition on a clock's company for one group of escalation levels
-	(``core.settings.escalation_scopes``): the company's own clocks, or every clock but those of
-	the companies with levels of their own (nothing at all on a site without such companies)."""
-	if company:
-		return "and k.company = %(scope_company)s", {"scope_company": company}
-	if exclude:
-		return "and (k.company is null or k.company not in %(scope_exclude)s)", {"scope_exclude": exclude}
-	return "", {}
-
-
-def _log_escalations(
-	rule,
-	parenttype: str,
-	meta: dict,
-	now: datetime,
-	derived: "DerivedClocks | None" = None,
-	scope: tuple[str, dict] = ("", {}),
-) -> int:
-	severity = meta["severity_field"]
-	if rule.critical_only and not severity:
-		return 0
-	derived = derived or DerivedClocks()
-	critical = f"and p.`{severity}` = 'Critical'" if rule.critical_only else ""
-	# the clocks that reached the trigger by the cutoff: by the stored instant, or by the start
-	reached, params = f"k.`{rule.column}` <= %(cutoff)s", dict(scope[1])
-	if selection := derived.started_by(rule.cutoff, rule.level.trigger):
-		reached = f"({reached} or ({selection[0]}))"
-		params.update(selection[1])
-	# The same selection feeds the log insert and the clock update below.
-	due = f"""
-		from `tabService SLA Clock` k
-		join `tab{parenttype}` p on p.name = k.parent
-		where k.parenttype = %(parenttype)s
-			and k.state in %(states)s
-			and {reached}
-			and k.escalated_level < %(level)s
-			and p.status not in %(final)s
-			{scope[0]}
-			{critical}
-	"""
-	params = {
-		**params,
-		"level": rule.level.level,
-		"trigger": rule.level.trigger,
-		"now": now,
-		"parenttype": parenttype,
-		"states": rule.states,
-		"cutoff": rule.cutoff,
-		"final": meta["final_statuses"],
-	}
-	frappe.db.sql(
-		f"""
-		insert ignore into `tabService Escalation Log`
-			(name, creation, modified, owner, modified_by, docstatus,
-			reference_doctype, reference_name, stage, level, `trigger`, status)
-		select md5(concat_ws('|', k.parenttype, k.parent, k.stage, %(level)s)), %(now)s, %(now)s,
-			'Administrator', 'Administrator', 0,
-			k.parenttype, k.parent, k.stage, %(level)s, %(trigger)s, 'Pending'
-		{due}
-		""",
-		params,
-	)
-	inserted = rowcount()
-	# A higher level supersedes lower ones that have not fired yet (see run_sweep's docstring).
-	frappe.db.sql(
-		f"update `tabService SLA Clock` k join `tab{parenttype}` p on p.name = k.parent "
-		f"set k.escalated_level = %(level)s where k.name in (select k.name {due})",
-		params,
-	)
-	return inserted
-
-
-def notify_pending(limit: int = 500) -> int:
-	"""Notify the escalation log rows this run claims; each row is sent once, to the level of
-	the case's company (its own levels when it has any, else the default ones)."""
-	rows = get_settings().escalation_levels
-	per_company = any(settings_rules.row_company(row) for row in rows)
-	levels: dict[str | None, dict] = {}
-
-	def level_of(row):
-		company = (
-			frappe.db.get_value(row.reference_doctype, row.reference_name, "company") if per_company else None
-		)
-		if company not in levels:
-			levels[company] = {lv.level: lv for lv in settings_rules.rows_for_company(rows, company)}
-		return levels[company].get(row.level)
-
-	def send(row) -> list[str]:
-		recipients = _recipients(row, level_of(row))
-		_notify(row, recipients)
-		return recipients
-
-	return send_pending(
-		"Service Escalation Log",
-		["reference_doctype", "reference_name", "stage", "level", "trigger"],
-		send,
-		error_title=_("SLA escalation failed"),
-		reference=lambda row: (row.reference_doctype, row.reference_name),
-		limit=limit,
-	)
-
-
-def _recipients(row, level) -> list[str]:
-	users = []
-	if level and level.notify_owner:
-		meta = CLOCK_PARENTS.get(row.reference_doctype, {})
-		owner, creator = frappe.db.get_value(
-			row.reference_doctype, row.reference_name, [meta.get("owner_field") or "owner", "owner"]
-		)
-		users.append(owner or creator)
-	if level and level.role:
-		users += get_enabled_users_with_role(level.role)
-	return real_users(users)
-
-
-def _notify(row, recipients: list[str]) -> None:
-	if not recipients:
-		return
-	subject = _("SLA {0}: {1} {2}, stage {3} (escalation level {4})").format(
-		_(row.trigger), _(row.reference_doctype), row.reference_name, _(row.stage), row.level
-	)
-	assign(recipients, subject, row.reference_doctype, row.reference_name, notify=True)
-	alert(recipients, subject, row.reference_doctype, row.reference_name)
-
-
-# ------------------------------------------------------------------------------------------
-# Recompute after a calendar change
+from service_control.service_control.sla.clocks import at_risk_share
+from service_control.service_control.sla.derived import DerivedClocks, _group_params, _same_group
+from service_control.utils import get_clock
 
 
 def companies_using(holiday_list: str | None) -> list[str]:
@@ -842,3 +363,29 @@ class _BatchWriter:
 		if self._error and not exc:
 			raise self._error
 		return False
+
+
+def _reset_parent_states(parents: set[tuple[str, str]]) -> list[tuple[str, list]]:
+	"""Statements that set each parent's list-view state to the worst of its clocks, one per
+	doctype.
+
+	Unlike the sweep, which only ever raises the state, a recompute can lower it (a new holiday
+	turns a Breached clock back On Track).
+	"""
+	by_type: dict[str, list[str]] = {}
+	for parenttype, parent in parents:
+		by_type.setdefault(parenttype, []).append(parent)
+	states = ", ".join(["%s"] * len(STATE_SEVERITY))
+	return [
+		(
+			f"""update `tab{parenttype}` p join (
+				select parent, elt(min(nullif(field(state, {states}), 0)), {states}) as worst
+				from `tabService SLA Clock`
+				where parenttype = %s and parent in %s
+				group by parent
+			) w on w.parent = p.name
+			set p.sla_state = w.worst""",
+			[*STATE_SEVERITY, *STATE_SEVERITY, parenttype, tuple(names)],
+		)
+		for parenttype, names in by_type.items()
+	]
