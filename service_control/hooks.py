@@ -53,7 +53,7 @@ scheduler_events = {
 	# Satisfaction surveys: create and e-mail each due period's requests, expire old links,
 	# remind key-customer visits (enqueues itself on the long queue).
 	"daily": [
-		"service_control.service_control.survey.daily",
+		"service_control.service_control.survey.dispatch.daily",
 	],
 	# CAPA: action reminders, overdue escalation once, effectiveness checks that fall due.
 	"daily_long": [
@@ -64,7 +64,7 @@ scheduler_events = {
 # Permissions: portal users see only complaints of their own customer.
 permission_query_conditions = {
 	"Customer Complaint": "service_control.service_control.doctype.customer_complaint.customer_complaint.get_permission_query_conditions",
-	"Satisfaction Survey Response": "service_control.service_control.survey.get_permission_query_conditions",
+	"Satisfaction Survey Response": "service_control.service_control.survey.answers.get_permission_query_conditions",
 	"Repair Request": "service_control.service_control.doctype.repair_request.repair_request.get_permission_query_conditions",
 	"Repair Feedback": "service_control.service_control.doctype.repair_feedback.repair_feedback.get_permission_query_conditions",
 	# issue 4: a Service Technician sees the CAPAs they take part in (action owner, owner, verifier)
@@ -72,7 +72,7 @@ permission_query_conditions = {
 }
 has_permission = {
 	"Customer Complaint": "service_control.service_control.doctype.customer_complaint.customer_complaint.has_permission",
-	"Satisfaction Survey Response": "service_control.service_control.survey.has_permission",
+	"Satisfaction Survey Response": "service_control.service_control.survey.answers.has_permission",
 	"Repair Request": "service_control.service_control.doctype.repair_request.repair_request.has_permission",
 	"Repair Feedback": "service_control.service_control.doctype.repair_feedback.repair_feedback.has_permission",
 	"Corrective Action": "service_control.service_control.doctype.corrective_action.corrective_action.has_permission",

@@ -3,14 +3,16 @@
 ``?token=…`` opens the request the signed link points at, without a login; the core verifies the
 signature, expiry and that the link is the latest one sent and still unanswered. A logged-in
 portal user without a token sees the open surveys of their own customer and answers them with
-``?name=…``. Answers are posted to ``service_control.service_control.survey.submit_survey``.
+``?name=…``. Answers are posted to ``service_control.service_control.survey.answers.submit_survey``.
 """
 
 import frappe
 from frappe import _
 
 from service_control.core import errors as core_errors
-from service_control.service_control import survey
+from service_control.core import survey as rules
+from service_control.service_control.survey import answers
+from service_control.service_control.survey.links import get_template
 
 no_cache = 1
 
@@ -26,11 +28,11 @@ def get_context(context):
 	name = frappe.form_dict.get("name")
 	try:
 		if context.token:
-			context.survey_doc = survey.load_for_token(context.token)
+			context.survey_doc = answers.load_for_token(context.token)
 		elif name:
-			context.survey_doc = survey.load_for_portal_user(name)
+			context.survey_doc = answers.load_for_portal_user(name)
 		elif frappe.session.user != "Guest":
-			context.surveys = survey.open_surveys_of()
+			context.surveys = answers.open_surveys_of()
 		else:
 			context.error = _(
 				"Please use the personal link from your e-mail, or log in to answer your surveys."
@@ -40,8 +42,8 @@ def get_context(context):
 	except (frappe.PermissionError, frappe.DoesNotExistError):
 		context.error = _("This survey is not addressed to you.")
 	if context.survey_doc:
-		template = survey.get_template(context.survey_doc.template)
-		low, high = survey.rules.scale_bounds(template.scale)
+		template = get_template(context.survey_doc.template)
+		low, high = rules.scale_bounds(template.scale)
 		context.survey_template = template
 		context.scale = list(range(low, high + 1))
 		context.nps_scale = list(range(0, 11))

@@ -31,7 +31,7 @@ frappe.listview_settings["Key Customer Visit"] = {
 				],
 				(values) =>
 					frappe.call({
-						method: "service_control.service_control.survey.plan_key_customer_visits",
+						method: "service_control.service_control.survey.visits.plan_key_customer_visits",
 						args: values,
 						freeze: true,
 						callback: (r) => {

@@ -7,7 +7,7 @@ frappe.ui.form.on("Satisfaction Survey Response", {
 		if (!frm.is_new() && frm.doc.contact_email && frm.doc.status !== "Answered") {
 			frm.add_custom_button(frm.doc.sent_on ? __("Send Link Again") : __("Send Link"), () =>
 				frappe.call({
-					method: "service_control.service_control.survey.resend_link",
+					method: "service_control.service_control.survey.dispatch.resend_link",
 					args: { name: frm.doc.name },
 					freeze: true,
 					callback: () => frm.reload_doc(),

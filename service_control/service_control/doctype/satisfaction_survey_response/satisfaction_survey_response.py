@@ -7,7 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import cint, getdate, now_datetime
 
 from service_control.core import survey as rules
-from service_control.service_control.survey import get_template
+from service_control.service_control.survey.links import get_template
 from service_control.utils import domain_errors
 
 #: Closed cases a "Case" response may rate, and the status that means closed / completed.

@@ -6,7 +6,7 @@ from frappe.model.document import Document
 from frappe.utils import flt
 
 from service_control.core import survey as rules
-from service_control.service_control.survey import template_criteria
+from service_control.service_control.survey.links import template_criteria
 from service_control.utils import domain_errors
 
 

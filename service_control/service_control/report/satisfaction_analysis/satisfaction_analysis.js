@@ -82,7 +82,7 @@ frappe.query_reports["Satisfaction Analysis"] = {
 		$(report.page.wrapper).on("click", ".sc-create-capa", function () {
 			const criterion = decodeURIComponent($(this).attr("data-criterion"));
 			frappe.call({
-				method: "service_control.service_control.survey.create_capa",
+				method: "service_control.service_control.survey.capa.create_capa",
 				args: { criterion, filters: report.get_filter_values() },
 				btn: $(this),
 				freeze: true,
