@@ -330,10 +330,12 @@ def test_technician_sees_only_capas_they_take_part_in():
 	assert not c.sees_every_capa(tech)
 
 
-# ---- the daily plan --------------------------------------------------------------------------
+# ---- the daily selection ----------------------------------------------------------------------
+# The job runs these predicates as SQL; test_corrective_action_log proves on generated rows that
+# the job logs exactly what they select, and that a second run logs nothing more.
 
 
-def test_daily_plan_selects_and_is_idempotent():
+def test_daily_selection():
 	rows = [
 		action(key="soon", due_date=TODAY + timedelta(days=3)),
 		action(key="later", due_date=TODAY + timedelta(days=4)),
@@ -341,31 +343,16 @@ def test_daily_plan_selects_and_is_idempotent():
 		done(key="late-but-done", due_date=TODAY - timedelta(days=1)),
 		action(key="today", due_date=TODAY),
 	]
+	assert {r.key for r in rows if c.is_overdue(r, c.APPROVED, TODAY)} == {"late"}
+	assert {r.key for r in rows if c.needs_reminder(r, c.APPROVED, TODAY, 3)} == {"soon", "today"}
+	closed = action(key="closed", due_date=TODAY - timedelta(days=5))
+	assert not c.is_overdue(closed, c.CLOSED, TODAY)
+	assert not c.needs_reminder(closed, c.CLOSED, TODAY, 3)
 	due = c.CheckRow(round=1, planned_date=TODAY, key="chk")
-	capas = [
-		(c.APPROVED, 1, rows, []),
-		(c.IMPLEMENTED, 1, [], [due]),
-		(c.EFFECTIVENESS_CHECK, 2, [], [c.CheckRow(round=1, planned_date=TODAY, key="old-round")]),
-		(c.CLOSED, 1, [action(key="closed", due_date=TODAY - timedelta(days=5))], []),
-	]
-	plan = c.plan_daily(capas, TODAY, 3)
-	assert set(plan.overdue) == {"late"}
-	assert {k.split("|")[0] for k in plan.reminders} == {"soon", "today"}
-	assert plan.checks_due == ("chk",)
-	logged = (
-		[("Reminder", k) for k in plan.reminders]
-		+ [("Overdue", k) for k in plan.overdue]
-		+ [("Effectiveness Due", k) for k in plan.checks_due]
-	)
-	assert c.plan_daily(capas, TODAY, 3, logged) == c.DailyPlan((), (), ())
-
-
-def test_moving_the_due_date_earns_a_new_reminder():
-	row = action(key="r", due_date=TODAY + timedelta(days=1))
-	first = c.plan_daily([(c.APPROVED, 1, [row], [])], TODAY, 3)
-	row.due_date = TODAY + timedelta(days=2)
-	second = c.plan_daily([(c.APPROVED, 1, [row], [])], TODAY, 3, [("Reminder", k) for k in first.reminders])
-	assert second.reminders and second.reminders != first.reminders
+	assert c.check_falls_due(due, c.IMPLEMENTED, 1, TODAY)
+	# the check of an earlier round does not fall due once a new round has started
+	old = c.CheckRow(round=1, planned_date=TODAY, key="old-round")
+	assert not c.check_falls_due(old, c.EFFECTIVENESS_CHECK, 2, TODAY)
 
 
 # ---- creating from a complaint and statistics ----------------------------------------------

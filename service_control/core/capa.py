@@ -9,8 +9,10 @@ earlier rounds stay as they were. Cancelled is for CAPAs opened in error.
 
 Everything here is plain Python: the adapter hands in facts and rows, the functions raise a
 ``CapaError`` / ``TransitionError`` or return a plan. The daily scheduler's selection (which
-actions need a reminder, which are overdue, which checks fall due) is defined here too, so the
-SQL sweep and these functions agree on one definition that the site-free tests pin down.
+actions need a reminder, which are overdue, which checks fall due) is defined here too; the daily
+job runs it as SQL (service_control.service_control.capa_sweep), and a site test
+(``test_corrective_action_log``: ``test_daily_job_selects_what_the_core_selects``) proves on
+generated rows that the SQL selects exactly the rows these functions select.
 """
 
 from collections.abc import Iterable, Mapping
@@ -510,7 +512,8 @@ def plan_effectiveness_date(actions: Iterable[ActionRow], rnd: int, days: int) -
 
 
 # ------------------------------------------------------------------------------------------
-# The daily scheduler's selection (the SQL sweep implements the same predicates, set-based)
+# The daily scheduler's selection (capa_sweep runs the same predicates as SQL, set-based;
+# test_corrective_action_log proves the two select the same rows)
 
 
 def reminder_window(today: date, days: int) -> tuple[date, date]:
@@ -542,48 +545,6 @@ def check_falls_due(check: CheckRow, parent_status: str, current_round: int, tod
 		and bool(check.planned_date)
 		and check.planned_date <= today
 	)
-
-
-def reminder_key(row: ActionRow) -> str:
-	"""A row is reminded once per due date: moving the date earns a new reminder."""
-	return f"{row.key}|{row.due_date.isoformat() if row.due_date else ''}"
-
-
-@dataclass(frozen=True)
-class DailyPlan:
-	reminders: tuple[str, ...]
-	overdue: tuple[str, ...]
-	checks_due: tuple[str, ...]
-
-
-def plan_daily(
-	capas: Iterable[tuple[str, int, Iterable[ActionRow], Iterable[CheckRow]]],
-	today: date,
-	reminder_days: int,
-	already_logged: Iterable[tuple[str, str]] = (),
-) -> DailyPlan:
-	"""What the daily run does: keys of action rows to remind / escalate and checks to assign.
-
-	``capas`` yields (status, current_round, actions, checks). ``already_logged`` holds
-	(event, row key) pairs done by earlier runs, so a second run plans nothing new.
-	"""
-	done = set(already_logged)
-	reminders, overdue, checks = [], [], []
-	for status, current_round, actions, check_rows in capas:
-		for row in actions:
-			if is_overdue(row, status, today):
-				if ("Overdue", row.key) not in done:
-					overdue.append(row.key)
-			elif needs_reminder(row, status, today, reminder_days):
-				if ("Reminder", reminder_key(row)) not in done:
-					reminders.append(reminder_key(row))
-		for check in check_rows:
-			if (
-				check_falls_due(check, status, current_round, today)
-				and ("Effectiveness Due", check.key) not in done
-			):
-				checks.append(check.key)
-	return DailyPlan(tuple(reminders), tuple(overdue), tuple(checks))
 
 
 # ------------------------------------------------------------------------------------------

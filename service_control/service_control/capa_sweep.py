@@ -5,7 +5,9 @@ Corrective Action Log whose name is derived from the event and the action (or ch
 a second run, or a concurrent worker, inserts nothing; only the rows a run claims are
 notified. The selection is the core's (service_control.core.capa: needs_reminder, is_overdue,
 check_falls_due; the same statuses and windows), written here as SQL so the database does the
-work on indexed columns instead of loading every CAPA.
+work on indexed columns instead of loading every CAPA; the site test
+``test_corrective_action_log.test_daily_job_selects_what_the_core_selects`` runs this job on
+generated CAPAs and asserts it logs exactly the rows those core functions select.
 
 - Reminder: open actions of a live CAPA due within ``capa_reminder_days``; the owner gets a
   notification, once per row and due date (moving the date earns a new reminder).
@@ -19,7 +21,7 @@ from datetime import date
 
 import frappe
 from frappe import _
-from frappe.utils import add_days, getdate, now_datetime
+from frappe.utils import getdate, now_datetime
 
 from service_control.core import capa as rules
 from service_control.notifications import (
@@ -37,6 +39,13 @@ REMINDER = "Reminder"
 OVERDUE = "Overdue"
 EFFECTIVENESS_DUE = "Effectiveness Due"
 
+#: The due-date condition of each action event, on top of "open action of a live CAPA": the SQL
+#: of core.capa.needs_reminder (within the reminder window) and is_overdue (before today).
+ACTION_DUE = {
+	REMINDER: "i.due_date between %(start)s and %(end)s",
+	OVERDUE: "i.due_date < %(start)s",
+}
+
 
 def run_daily(today: date | None = None) -> dict:
 	"""Scheduler entry point (hooks: scheduler_events["daily_long"])."""
@@ -44,8 +53,8 @@ def run_daily(today: date | None = None) -> dict:
 	days = get_settings().capa_reminder_days or 0
 	start, end = rules.reminder_window(today, days)
 	stats = {
-		REMINDER: _log_actions(REMINDER, "i.due_date between %(start)s and %(end)s", start, end),
-		OVERDUE: _log_actions(OVERDUE, "i.due_date < %(start)s", start, end),
+		REMINDER: _log_actions(REMINDER, ACTION_DUE[REMINDER], start, end),
+		OVERDUE: _log_actions(OVERDUE, ACTION_DUE[OVERDUE], start, end),
 		EFFECTIVENESS_DUE: _log_checks(today),
 	}
 	stats["notified"] = notify_pending()
@@ -160,8 +169,3 @@ def _send_check_due(row) -> list[str]:
 
 
 _SENDERS = {REMINDER: _send_reminder, OVERDUE: _send_escalation, EFFECTIVENESS_DUE: _send_check_due}
-
-
-def reminder_cutoff(today: date | None = None) -> date:
-	"""The last due date reminded today (for reports and the desk)."""
-	return add_days(getdate(today), get_settings().capa_reminder_days or 0)
