@@ -25,9 +25,10 @@ from datetime import date, datetime, time, timedelta
 import frappe
 from frappe.utils import getdate, now_datetime
 
+from service_control.core.sla import STAGES
+
 SEED = 20261127
 PREFIX = "SCB-"
-STAGES = ("First Reply", "Arrangement", "Resolution", "Closure")
 #: Normal-urgency targets in working hours (Service Control Settings' defaults).
 ALLOWANCES = {"First Reply": 16, "Arrangement": 16, "Resolution": 56, "Closure": 64}
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")

@@ -62,7 +62,6 @@ ACTION_OPEN = "Open"
 ACTION_IN_PROGRESS = "In Progress"
 ACTION_DONE = "Done"
 ACTION_CANCELLED = "Cancelled"
-ACTION_STATUSES = (ACTION_OPEN, ACTION_IN_PROGRESS, ACTION_DONE, ACTION_CANCELLED)
 OPEN_ACTION_STATUSES = (ACTION_OPEN, ACTION_IN_PROGRESS)
 
 EFFECTIVE = "Effective"
@@ -584,9 +583,6 @@ class Outcome:
 	department: str | None = None
 	cause_category: str | None = None
 	results: tuple[str, ...] = ()  # the verified results of its checks, round by round
-
-
-GROUPINGS = ("Month", "Department", "Cause Category")
 
 
 def group_key(outcome: Outcome, group_by: str) -> str:

@@ -12,8 +12,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-AT_RISK = "At Risk"
-BREACHED = "Breached"
+from service_control.core.sla import ClockState
+
+AT_RISK = ClockState.AT_RISK.value
+BREACHED = ClockState.BREACHED.value
+#: The clock states an escalation level can be triggered by.
+TRIGGERS = (AT_RISK, BREACHED)
 
 #: The clock states in which a trigger still holds (a breached clock has passed At Risk too).
 TRIGGER_STATES = {AT_RISK: (AT_RISK, BREACHED), BREACHED: (BREACHED,)}
@@ -103,7 +107,18 @@ def due_escalations(
 
 
 #: Worst first: the state a document shows in its list view is the worst of its clocks.
-STATE_SEVERITY = ("Breached", "At Risk", "On Track", "Paused", "Stopped", "Met Late", "Met")
+STATE_SEVERITY = tuple(
+	s.value
+	for s in (
+		ClockState.BREACHED,
+		ClockState.AT_RISK,
+		ClockState.ON_TRACK,
+		ClockState.PAUSED,
+		ClockState.STOPPED,
+		ClockState.MET_LATE,
+		ClockState.MET,
+	)
+)
 
 
 def overall_state(states: Iterable[str | None]) -> str | None:

@@ -9,15 +9,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-#: Clock stages of a complaint, in the order they fall due.
-STAGES = ("First Reply", "Arrangement", "Resolution", "Closure")
+from service_control.core.sla import STAGES, ClockState
 
-MET = "Met"
-MET_LATE = "Met Late"
-BREACHED = "Breached"
-AT_RISK = "At Risk"
-ON_TRACK = "On Track"
-PAUSED = "Paused"
+MET = ClockState.MET.value
+MET_LATE = ClockState.MET_LATE.value
+BREACHED = ClockState.BREACHED.value
+AT_RISK = ClockState.AT_RISK.value
+ON_TRACK = ClockState.ON_TRACK.value
+PAUSED = ClockState.PAUSED.value
 
 #: Group-by choices of the SLA Performance report.
 GROUP_BY = ("Month", "Urgency", "Category", "Owner")

@@ -17,11 +17,8 @@ from datetime import time, timedelta
 from itertools import pairwise
 
 from service_control.core.errors import SettingsError, _
+from service_control.core.escalation import TRIGGERS
 from service_control.core.working_time import WEEKDAYS
-
-STAGES = ("First Reply", "Arrangement", "Resolution", "Closure")
-URGENCIES = ("Urgent", "Normal")
-ESCALATION_TRIGGERS = ("At Risk", "Breached")
 
 #: The procedures' own deadlines: reply within 48 h; urgent arranged in 24 h, normal in 2 days;
 #: handled in 2 days (urgent) or 7 days (normal). Calendar hours, as the procedures count them;
@@ -127,16 +124,14 @@ def validate_escalation_levels(rows: Iterable) -> None:
 		if level in seen:
 			raise SettingsError(_("Escalation level {0} is set twice."), level)
 		seen.add(level)
-		if trigger not in ESCALATION_TRIGGERS:
+		if trigger not in TRIGGERS:
 			raise SettingsError(_("Escalation row {0}: trigger must be At Risk or Breached."), idx)
 		if delay < 0:
 			raise SettingsError(_("Escalation row {0}: delay cannot be negative."), idx)
 		if not _get(row, "notify_owner") and not _get(row, "role"):
 			raise SettingsError(_("Escalation row {0}: choose a role or Notify Owner."), idx)
 		by_trigger.setdefault(trigger, []).append((level, delay))
-	order = sorted(
-		(level, ESCALATION_TRIGGERS.index(t), d) for t, rows_ in by_trigger.items() for level, d in rows_
-	)
+	order = sorted((level, TRIGGERS.index(t), d) for t, rows_ in by_trigger.items() for level, d in rows_)
 	for (l1, t1, d1), (l2, t2, d2) in pairwise(order):
 		if (t2, d2) < (t1, d1):
 			raise SettingsError(

@@ -419,7 +419,6 @@ OPEN_STATUSES = (PENDING, SENT)
 
 SOURCE_ONLINE = "Online"
 SOURCE_CASE = "Case"
-SOURCES = (SOURCE_ONLINE, "Phone", "Visit", "Paper", SOURCE_CASE)
 
 
 def check_can_answer(status: str | None, expires_on: date | None, today: date, online: bool) -> None:

@@ -6,6 +6,7 @@
 import frappe
 from frappe import _
 
+from service_control.core.sla import ClockState
 from service_control.service_control.report_filters import where_category, where_dates
 
 
@@ -104,7 +105,7 @@ def get_chart(data: list[dict]) -> dict | None:
 
 def get_summary(data: list[dict]) -> list[dict]:
 	closed = sum(1 for r in data if r.status == "Closed")
-	breached = sum(1 for r in data if r.sla_state in ("Breached", "Met Late"))
+	breached = sum(1 for r in data if r.sla_state in (ClockState.BREACHED, ClockState.MET_LATE))
 	return [
 		{"label": _("Complaints"), "value": len(data), "datatype": "Int"},
 		{"label": _("Closed"), "value": closed, "datatype": "Int", "indicator": "Green"},

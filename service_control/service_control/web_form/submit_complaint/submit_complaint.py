@@ -2,8 +2,5 @@
 # For license information, please see license.txt
 
 """Portal form ``/complaints``: the controller (CustomerComplaint.before_insert) sets the customer
-from the logged-in user, the channel and the time; validation is the desk's."""
-
-
-def get_context(context):
-	pass
+from the logged-in user, the channel and the time; validation is the desk's. The web form needs
+no context of its own, so this module defines no ``get_context``."""
