@@ -1,4 +1,4 @@
-"""Site benchmarks of the SLA engine (issue 3), printed as figures.
+"""Site benchmarks of the SLA engine, printed as figures.
 
 1. Deadline arithmetic: the core's ``WorkingCalendar.add`` against ERPNext's
    ``get_expected_time_for`` on the same calendar, holidays and allowances, in one run.

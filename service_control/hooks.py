@@ -23,7 +23,7 @@ before_tests = "service_control.tests.utils.before_tests"
 # Form scripts on ERPNext doctypes
 # ---------------------------------
 doctype_js = {
-	"Delivery Note": "public/js/delivery_note.js",  # issue 5: disposition from a complaint return
+	"Delivery Note": "public/js/delivery_note.js",  # Return Disposition from a complaint return
 }
 
 # Document events on ERPNext / Frappe doctypes
@@ -67,7 +67,7 @@ permission_query_conditions = {
 	"Satisfaction Survey Response": "service_control.service_control.survey.answers.get_permission_query_conditions",
 	"Repair Request": "service_control.service_control.doctype.repair_request.repair_request.get_permission_query_conditions",
 	"Repair Feedback": "service_control.service_control.doctype.repair_feedback.repair_feedback.get_permission_query_conditions",
-	# issue 4: a Service Technician sees the CAPAs they take part in (action owner, owner, verifier)
+	# a Service Technician sees the CAPAs they take part in (action owner, owner, verifier)
 	"Corrective Action": "service_control.service_control.doctype.corrective_action.corrective_action.get_permission_query_conditions",
 }
 has_permission = {

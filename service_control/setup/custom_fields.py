@@ -15,7 +15,7 @@ CUSTOM_FIELDS = {
 			"search_index": 1,
 		},
 	],
-	# issue 5: a sales return made from a complaint links back to it
+	# a sales return made from a complaint links back to it
 	"Delivery Note": [
 		{
 			"fieldname": "sc_customer_complaint",

@@ -82,7 +82,7 @@ def set_default_settings() -> None:
 
 
 def set_default_repair_targets() -> None:
-	"""Add the repair-request SLA targets (issue 6) when settings have none for Repair Request."""
+	"""Add the repair-request SLA targets when settings have none for Repair Request."""
 	from service_control.core.repair import DEFAULT_REPAIR_TARGETS
 
 	settings = frappe.get_single("Service Control Settings")

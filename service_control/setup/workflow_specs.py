@@ -37,7 +37,7 @@ COMPLAINT_WORKFLOW = {
 		("Awaiting Customer", "Cancel", "Cancelled", CS, None),
 	],
 }
-# issue 5: compensation approval by amount. approval_level is computed when the claim is saved
+# Compensation: approval by amount. approval_level is computed when the claim is saved
 # (Quality Manager up to the company's limit, General Manager above it, without a return, or for a
 # large supplier claim); the core's guards refuse own approvals and skipped levels.
 GM = "General Manager"
@@ -80,7 +80,7 @@ COMPENSATION_WORKFLOW = {
 		("Settled", "Cancel", "Cancelled", ACC_MGR, None),
 	],
 }
-# issue 4: CAPA. The core's gates (service_control.core.capa) hold whatever this allows; a Not
+# Corrective Action (CAPA). The core's gates (service_control.core.capa) hold whatever this allows; a Not
 # Effective result moves Effectiveness Check back to Actions Planned on save (a new round), so
 # that transition exists for everyone who records results. Service Technicians edit the CAPA in
 # the Approved state (their own action rows only; the controller enforces it).

@@ -1,5 +1,6 @@
-"""Issue 5 integration fixtures: a returned, disposed and compensated complaint, made through the
-real workflow by real users (so report tests read what production would write)."""
+"""Fixtures for the returns and compensation tests: a returned, disposed and compensated
+complaint, made through the real workflow by real users (so report tests read what production
+would write)."""
 
 import frappe
 from frappe.model.workflow import apply_workflow

@@ -1,4 +1,4 @@
-"""Factories for the repair-service tests (issue 6): serial-tracked units delivered to a
+"""Factories for the repair-service tests: serial-tracked units delivered to a
 customer, parts in stock, technicians and repair requests. Idempotent where they make masters."""
 
 from datetime import timedelta

@@ -239,7 +239,7 @@ def make_complaint(**kwargs):
 
 
 # ------------------------------------------------------------------------------------------
-# issue 5: returns, disposition and compensation
+# returns, disposition and compensation
 
 
 def as_form_loads(doctype: str, name: str):
@@ -295,7 +295,7 @@ def make_warehouse(warehouse_name: str) -> str:
 
 def set_service_company_defaults(**overrides) -> dict:
 	"""The test company's row of Service Company Defaults (limits 5000 / 1000 CNY), with the
-	accounts and warehouses issue 5 needs; ``overrides`` replace single values (None clears)."""
+	accounts and warehouses returns and compensation need; ``overrides`` replace single values (None clears)."""
 	values = {
 		"company": TEST_COMPANY,
 		"quality_manager_limit": 5000,
@@ -342,7 +342,7 @@ def make_sales_invoice(customer: str, item_code: str, qty: float = 10, rate: flo
 	return si
 
 
-# ---- CAPA (issue 4) ------------------------------------------------------------------------
+# ---- CAPA ----------------------------------------------------------------------------------
 
 
 def make_corrective_action(days_ago: int = 30, **kwargs):
@@ -401,7 +401,7 @@ def advance_capa_to(doc, status: str, actions: list[dict] | None = None):
 	return doc
 
 
-# ---- satisfaction surveys (issue 7) ------------------------------------------------------------
+# ---- satisfaction surveys ------------------------------------------------------------------
 
 SURVEY_GROUP = "_Test SC Survey Group"
 SURVEY_TEMPLATE = "_Test SC Survey Template"

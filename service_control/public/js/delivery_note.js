@@ -1,7 +1,7 @@
 // Copyright (c) 2026, service_control contributors
 // For license information, please see license.txt
 
-// A return made from a complaint: quality decides what happens to the goods (issue 5).
+// A return made from a complaint: quality decides what happens to the goods (Return Disposition).
 frappe.ui.form.on("Delivery Note", {
 	refresh(frm) {
 		if (

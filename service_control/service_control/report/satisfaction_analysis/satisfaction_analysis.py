@@ -187,7 +187,7 @@ def _complaint_ratings(filters) -> list[rules.ScoredResponse]:
 
 
 def _repair_ratings(filters) -> list[rules.ScoredResponse]:
-	"""Submitted Repair Feedback (issue 6) with star ratings, as case ratings (see rating_score)."""
+	"""Submitted Repair Feedback with star ratings, as case ratings (see rating_score)."""
 	if not frappe.db.table_exists("Repair Feedback"):
 		return []
 	feedback, customer = frappe.qb.DocType("Repair Feedback"), frappe.qb.DocType("Customer")
