@@ -358,15 +358,21 @@ def test_daily_selection():
 # ---- creating from a complaint and statistics ----------------------------------------------
 
 
-def test_create_from_complaint_rules():
+def test_capa_from_a_complaint_needs_the_company_responsible():
 	c.check_can_create_from_complaint("CC-1", "Company", "Investigating")
-	c.check_can_create_from_complaint("CC-1", "Company", "Closed", "CAPA-1", c.CANCELLED)
+	c.check_can_create_from_complaint("CC-1", "Company", "Closed")
 	with pytest.raises(c.CapaError, match="company is responsible"):
 		c.check_can_create_from_complaint("CC-1", "Supplier", "Investigating")
-	with pytest.raises(c.CapaError, match="already has CAPA"):
-		c.check_can_create_from_complaint("CC-1", "Company", "Investigating", "CAPA-1", c.APPROVED)
 	with pytest.raises(c.CapaError, match="cancelled"):
 		c.check_can_create_from_complaint("CC-1", "Company", "Cancelled")
+
+
+def test_every_source_reuses_its_live_capa_and_only_that():
+	assert c.capa_to_reuse([]) is None
+	assert c.capa_to_reuse([("CAPA-2", c.ROOT_CAUSE), ("CAPA-1", c.CLOSED)]) == "CAPA-2"
+	assert c.capa_to_reuse([("CAPA-3", c.CANCELLED), ("CAPA-2", c.DRAFT)]) == "CAPA-2"
+	# a closed or cancelled CAPA does not block a new one
+	assert c.capa_to_reuse([("CAPA-2", c.CLOSED), ("CAPA-1", c.CANCELLED)]) is None
 
 
 def test_effectiveness_summary_by_group():

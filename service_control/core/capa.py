@@ -550,14 +550,8 @@ def check_falls_due(check: CheckRow, parent_status: str, current_round: int, tod
 # Creating a CAPA from a complaint
 
 
-def check_can_create_from_complaint(
-	complaint: str,
-	responsibility: str | None,
-	status: str,
-	existing_capa: str | None = None,
-	existing_status: str | None = None,
-) -> None:
-	"""One live CAPA per complaint, only where the company is responsible (公司责任)."""
+def check_can_create_from_complaint(complaint: str, responsibility: str | None, status: str) -> None:
+	"""A CAPA is opened from a complaint only where the company is responsible (公司责任)."""
 	if status == "Cancelled":
 		raise CapaError(_("Complaint {0} is cancelled."), complaint)
 	if responsibility != "Company":
@@ -566,8 +560,14 @@ def check_can_create_from_complaint(
 			complaint,
 			responsibility or _("undetermined"),
 		)
-	if existing_capa and existing_status != CANCELLED:
-		raise CapaError(_("Complaint {0} already has CAPA {1}."), complaint, existing_capa)
+
+
+def capa_to_reuse(existing: Iterable[tuple[str, str]]) -> str | None:
+	"""What "Create CAPA" on a source (a complaint, a repair, a survey answer) leads to, given the
+	source's CAPAs as (name, status), newest first: its live CAPA (neither closed nor cancelled),
+	so one problem is worked in one place; None when it has none, and a new one is made. A closed
+	or cancelled CAPA does not block a new one: the problem came back, or the first was a mistake."""
+	return next((name for name, status in existing if status not in (CLOSED, CANCELLED)), None)
 
 
 # ------------------------------------------------------------------------------------------

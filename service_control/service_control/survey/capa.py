@@ -7,6 +7,7 @@ from frappe import _
 from frappe.utils import getdate
 
 from service_control.core import survey as rules
+from service_control.service_control.doctype.corrective_action.corrective_action import live_capa
 from service_control.service_control.survey.links import PLAN, RESPONSE
 
 
@@ -28,14 +29,7 @@ def create_capa(criterion: str, filters: str | dict | None = None) -> str:
 	if not row or not row["below_target"]:
 		frappe.throw(_("Criterion {0} is not below the satisfaction target.").format(criterion))
 	source = lowest_response(criterion, report.prepare_filters(filters))
-	existing = frappe.db.get_value(
-		"Corrective Action",
-		{
-			"source_type": RESPONSE,
-			"source_name": source.name,
-			"status": ("not in", ("Closed", "Cancelled")),
-		},
-	)
+	existing = live_capa(RESPONSE, source.name)
 	if existing:
 		return existing
 	owner = frappe.db.get_value(PLAN, filters.plan, "plan_owner") if filters.get("plan") else None

@@ -375,21 +375,32 @@ def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bo
 # Create a CAPA from a complaint (公司责任: the company is responsible)
 
 
+def live_capa(source_type: str, source_name: str) -> str | None:
+	"""The CAPA that "Create CAPA" on this source leads to, if it has one (core.capa.capa_to_reuse):
+	the same answer from a complaint, a repair request and a survey answer."""
+	return rules.capa_to_reuse(
+		frappe.get_all(
+			"Corrective Action",
+			filters={"source_type": source_type, "source_name": source_name},
+			fields=["name", "status"],
+			order_by="creation desc",
+			as_list=True,
+		)
+	)
+
+
 @frappe.whitelist()
 def make_corrective_action(source_name: str, target_doc: str | None = None) -> Document:
+	"""A new (unsaved) CAPA mapped from the complaint; its live CAPA when it has one."""
 	from frappe.model.mapper import get_mapped_doc
 
 	complaint = frappe.get_doc("Customer Complaint", source_name)
 	complaint.check_permission("read")
-	existing = complaint.get("corrective_action")
 	with domain_errors(title=_("Cannot create a CAPA")):
-		rules.check_can_create_from_complaint(
-			complaint.name,
-			complaint.responsibility,
-			complaint.status,
-			existing,
-			frappe.db.get_value("Corrective Action", existing, "status") if existing else None,
-		)
+		rules.check_can_create_from_complaint(complaint.name, complaint.responsibility, complaint.status)
+	existing = live_capa("Customer Complaint", complaint.name)
+	if existing:
+		return frappe.get_doc("Corrective Action", existing)
 
 	def postprocess(source, target):
 		target.source_type = "Customer Complaint"

@@ -81,8 +81,13 @@ class TestCorrectiveAction(FrappeTestCase):
 			frappe.db.get_value("Customer Complaint", complaint.name, "corrective_action_status"),
 			"Root Cause",
 		)
-		with self.assertRaisesRegex(frappe.ValidationError, "already has CAPA"):
-			make_from_complaint(complaint.name)
+		# a second "Create CAPA" leads to the live CAPA instead of a duplicate
+		count = frappe.db.count("Corrective Action")
+		self.assertEqual(make_from_complaint(complaint.name).name, capa.name)
+		self.assertEqual(frappe.db.count("Corrective Action"), count)
+		# once it is closed (or cancelled) the problem can be opened again
+		frappe.db.set_value("Corrective Action", capa.name, "status", "Closed")
+		self.assertTrue(make_from_complaint(complaint.name).is_new())
 
 	def test_only_company_responsibility_complaints_make_a_capa(self):
 		complaint = make_complaint(responsibility="Customer")

@@ -397,18 +397,17 @@ def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bo
 
 @frappe.whitelist()
 def make_corrective_action(source_name: str, target_doc: str | None = None) -> Document:
-	"""A new (unsaved) Corrective Action from a repair whose cause is the company's; the open one
-	when it already has one."""
+	"""A new (unsaved) Corrective Action from a repair whose cause is the company's; its live one
+	when it has one (a closed CAPA does not block a new one)."""
+	from service_control.service_control.doctype.corrective_action.corrective_action import live_capa
+
 	request = frappe.get_doc("Repair Request", source_name)
 	request.check_permission("read")
 	if not request.company_responsible:
 		frappe.throw(_("Only a repair whose cause is the company's opens a corrective action."))
 	if request.status == rules.CANCELLED:
 		frappe.throw(_("Repair request {0} is cancelled.").format(request.name))
-	existing = frappe.db.get_value(
-		"Corrective Action",
-		{"source_type": "Repair Request", "source_name": source_name, "status": ("!=", "Cancelled")},
-	)
+	existing = live_capa("Repair Request", request.name)
 	if existing:
 		return frappe.get_doc("Corrective Action", existing)
 	feedback = frappe.get_all(

@@ -170,6 +170,9 @@ class TestRepairRequest(FrappeTestCase):
 		capa.insert()
 		# a second call returns the open CAPA instead of a duplicate
 		self.assertEqual(make_corrective_action(doc.name).name, capa.name)
+		# a closed one does not block a new one (as for a complaint and a survey answer)
+		frappe.db.set_value("Corrective Action", capa.name, "status", "Closed")
+		self.assertTrue(make_corrective_action(doc.name).is_new())
 
 	def test_portal_customer_sees_only_own_requests(self):
 		own = make_repair_request(None)
