@@ -118,17 +118,9 @@ def make_usd_customer() -> str:
 	debtors = make_account(
 		"_Test SC Debtors USD", "Accounts Receivable", account_type="Receivable", account_currency="USD"
 	)
-	if not frappe.db.exists("Customer", USD_CUSTOMER):
-		frappe.get_doc(
-			{
-				"doctype": "Customer",
-				"customer_name": USD_CUSTOMER,
-				"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}, "name"),
-				"territory": frappe.db.get_value("Territory", {"is_group": 0}, "name"),
-				"default_currency": "USD",
-				"accounts": [{"company": TEST_COMPANY, "account": debtors}],
-			}
-		).insert(ignore_permissions=True)
+	make_customer(
+		USD_CUSTOMER, default_currency="USD", accounts=[{"company": TEST_COMPANY, "account": debtors}]
+	)
 	if not frappe.db.exists("Price List", USD_PRICE_LIST):
 		frappe.get_doc(
 			{

@@ -137,7 +137,8 @@ def make_user(email: str, roles: list[str], user_type: str = "System User") -> s
 	return email
 
 
-def make_customer(name: str = "_Test SC Customer") -> str:
+def make_customer(name: str = "_Test SC Customer", **fields) -> str:
+	"""The customer ``name``, made once (``fields`` are used only when it is made)."""
 	if not frappe.db.exists("Customer", name):
 		frappe.get_doc(
 			{
@@ -145,6 +146,7 @@ def make_customer(name: str = "_Test SC Customer") -> str:
 				"customer_name": name,
 				"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}, "name"),
 				"territory": frappe.db.get_value("Territory", {"is_group": 0}, "name"),
+				**fields,
 			}
 		).insert(ignore_permissions=True)
 	return name
