@@ -19,7 +19,7 @@ def on_update(doc, method=None):
 	clear_calendar_cache()
 	since, until = min(changed), max(changed) + timedelta(days=1)
 	frappe.enqueue(
-		"service_control.service_control.sla.recompute_open_clocks",
+		"service_control.service_control.sla.recompute.recompute_open_clocks",
 		queue="long",
 		# one job per range: a second edit with another range must not be deduplicated away
 		job_id=f"service_control:recompute:{doc.name}:{since}:{until}",

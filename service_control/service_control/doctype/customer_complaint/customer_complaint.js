@@ -39,7 +39,7 @@ frappe.ui.form.on("Customer Complaint", {
 				`<span class="indicator ${colour}">${__("SLA")}: ${__(frm.doc.sla_state)}</span>`
 			);
 		}
-		// CAPA (issue 4): one click from a company-responsibility complaint
+		// CAPA: one click from a company-responsibility complaint
 		if (
 			!frm.is_new() &&
 			frm.doc.responsibility === "Company" &&
@@ -60,7 +60,7 @@ frappe.ui.form.on("Customer Complaint", {
 	},
 });
 
-// Returns and compensation (issue 5): the sales return through ERPNext's own mapping, then the
+// Returns and compensation: the sales return through ERPNext's own mapping, then the
 // compensation claim.
 frappe.ui.form.on("Customer Complaint", {
 	refresh(frm) {

@@ -858,7 +858,7 @@ class TestComplaintAudit(FrappeTestCase):
 			holiday_list.save()
 		enqueue.assert_called_once()
 		args, kwargs = enqueue.call_args
-		self.assertEqual(args[0], "service_control.service_control.sla.recompute_open_clocks")
+		self.assertEqual(args[0], "service_control.service_control.sla.recompute.recompute_open_clocks")
 		self.assertEqual(kwargs["queue"], "long")
 		self.assertEqual(
 			(kwargs["holiday_list"], kwargs["since"], kwargs["until"]),

@@ -107,7 +107,7 @@ class ServiceControlSettings(Document):
 			digest = hashlib.sha256("\n".join(companies).encode()).hexdigest()[:12]
 			job_id, kwargs = f"service_control:recompute:working-hours:{digest}", {"companies": companies}
 		frappe.enqueue(
-			"service_control.service_control.sla.recompute_open_clocks",
+			"service_control.service_control.sla.recompute.recompute_open_clocks",
 			queue="long",
 			job_id=job_id,
 			deduplicate=True,

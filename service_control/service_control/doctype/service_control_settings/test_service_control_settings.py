@@ -228,7 +228,7 @@ class TestServiceControlSettings(FrappeTestCase):
 			self.settings.save()
 			enqueue.assert_called_once()
 			args, kwargs = enqueue.call_args
-			self.assertEqual(args[0], "service_control.service_control.sla.recompute_open_clocks")
+			self.assertEqual(args[0], "service_control.service_control.sla.recompute.recompute_open_clocks")
 			self.assertEqual(kwargs["queue"], "long")
 			self.assertEqual(kwargs["companies"], [OTHER_COMPANY])
 
