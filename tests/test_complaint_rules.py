@@ -202,3 +202,18 @@ def test_stage_events():
 		"Closure": None,
 	}
 	assert c.stage_events(c.ANSWERED, e)["Resolution"] == AT
+
+
+def test_resume_goes_back_to_where_the_complaint_paused():
+	assert c.paused_from(c.OPEN, c.AWAITING_CUSTOMER, None) == c.OPEN
+	assert c.paused_from(c.INVESTIGATING, c.AWAITING_CUSTOMER, c.OPEN) == c.INVESTIGATING
+	assert c.paused_from(c.AWAITING_CUSTOMER, c.OPEN, c.OPEN) == c.OPEN  # kept while it is read
+	# waited before the investigation: back to Open, no investigation owner needed
+	c.check_transition(c.AWAITING_CUSTOMER, c.OPEN, c.ComplaintFacts(paused_from=c.OPEN))
+	with pytest.raises(TransitionError, match="from Investigating: it resumes there"):
+		c.check_transition(c.AWAITING_CUSTOMER, c.OPEN, c.ComplaintFacts(paused_from=c.INVESTIGATING))
+	with pytest.raises(TransitionError, match="from Investigating: it resumes there"):
+		c.check_transition(c.AWAITING_CUSTOMER, c.OPEN, c.ComplaintFacts())  # paused before the field
+	# going on to the investigation from a pause stays possible, with its owner
+	with pytest.raises(TransitionError, match="investigation owner"):
+		c.check_transition(c.AWAITING_CUSTOMER, c.INVESTIGATING, c.ComplaintFacts(paused_from=c.OPEN))

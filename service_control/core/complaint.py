@@ -38,6 +38,7 @@ TRANSITIONS = {
 	(OPEN, AWAITING_CUSTOMER),
 	(INVESTIGATING, AWAITING_CUSTOMER),
 	(AWAITING_CUSTOMER, INVESTIGATING),
+	(AWAITING_CUSTOMER, OPEN),  # resuming a complaint that waited before its investigation
 	(INVESTIGATING, ANSWERED),
 	(ANSWERED, INVESTIGATING),
 	(ANSWERED, CLOSED),
@@ -70,6 +71,7 @@ class ComplaintFacts:
 	satisfaction_comment: str | None = None
 	cancel_reason: str | None = None
 	reopen_reason: str | None = None
+	paused_from: str | None = None  # the status it left to wait for the customer
 
 
 def validate_fields(facts: ComplaintFacts, now: datetime) -> None:
@@ -138,6 +140,23 @@ def _guard_cancelled(facts: ComplaintFacts, old: str) -> None:
 		raise TransitionError(_("Give a reason for cancelling the complaint."))
 
 
+def _guard_open(facts: ComplaintFacts, old: str) -> None:
+	"""Only a complaint that waited for the customer before its investigation resumes to Open; one
+	paused during the investigation goes back to it."""
+	if old == AWAITING_CUSTOMER and facts.paused_from != OPEN:
+		raise TransitionError(
+			_("The complaint waited for the customer from {0}: it resumes there."),
+			facts.paused_from or INVESTIGATING,
+		)
+
+
+def paused_from(old_status: str | None, status: str, recorded: str | None) -> str | None:
+	"""The status a complaint left to wait for the customer (where Resume takes it back)."""
+	if status == AWAITING_CUSTOMER and old_status and old_status != AWAITING_CUSTOMER:
+		return old_status
+	return recorded
+
+
 def _guard_reopen(facts: ComplaintFacts, roles: Iterable[str]) -> None:
 	if SYSTEM_MANAGER not in set(roles):
 		raise TransitionError(_("Only a System Manager can reopen a closed complaint."))
@@ -146,6 +165,7 @@ def _guard_reopen(facts: ComplaintFacts, roles: Iterable[str]) -> None:
 
 
 _GUARDS = {
+	OPEN: _guard_open,
 	INVESTIGATING: _guard_investigating,
 	ANSWERED: _guard_answered,
 	CLOSED: _guard_closed,

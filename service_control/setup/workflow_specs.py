@@ -3,6 +3,8 @@
 CS = "Customer Service User"
 QM = "Quality Manager"
 
+RESUME_TO_OPEN = 'doc.paused_from == "Open"'
+RESUME_TO_INVESTIGATION = 'doc.paused_from != "Open"'
 COMPLAINT_WORKFLOW = {
 	"workflow_name": "Customer Complaint",
 	"document_type": "Customer Complaint",
@@ -25,7 +27,11 @@ COMPLAINT_WORKFLOW = {
 		("Open", "Start Investigation", "Investigating", QM, None),
 		("Open", "Wait for Customer", "Awaiting Customer", CS, None),
 		("Investigating", "Wait for Customer", "Awaiting Customer", CS, None),
-		("Awaiting Customer", "Resume", "Investigating", CS, None),
+		# Resume goes back to where the complaint left to wait (Frappe reads the saved record)
+		("Awaiting Customer", "Resume", "Investigating", CS, RESUME_TO_INVESTIGATION),
+		("Awaiting Customer", "Resume", "Open", CS, RESUME_TO_OPEN),
+		# or, once the customer has answered, straight on to the investigation
+		("Awaiting Customer", "Start Investigation", "Investigating", QM, RESUME_TO_OPEN),
 		("Investigating", "Send Answer", "Answered", CS, None),
 		# Frappe evaluates conditions on the document as it was before the save, so "only when the
 		# customer is not satisfied" is the core's guard, not a workflow condition.

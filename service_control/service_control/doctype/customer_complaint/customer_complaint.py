@@ -73,6 +73,7 @@ class CustomerComplaint(Document):
 		item_code: DF.Link | None
 		item_name: DF.Data | None
 		naming_series: DF.Literal["CC-.YYYY.-"]
+		paused_from: DF.Data | None
 		received_on: DF.Datetime
 		remedy_requested: DF.SmallText | None
 		replied_by: DF.Link | None
@@ -113,6 +114,9 @@ class CustomerComplaint(Document):
 			self._validate_references()
 			self.status = rules.next_status_after_confirmation(self.status, self.satisfaction)
 			facts.status = self.status
+			self.paused_from = facts.paused_from = rules.paused_from(
+				old_status, self.status, self.paused_from
+			)
 			rules.check_transition(old_status, self.status, facts, frappe.get_roles())
 		events = self._record_events(old_status, now)
 		sync_pauses(self, self.status == rules.AWAITING_CUSTOMER, now)
@@ -168,6 +172,7 @@ class CustomerComplaint(Document):
 			satisfaction_comment=self.satisfaction_comment,
 			cancel_reason=self.cancel_reason,
 			reopen_reason=self.change_reason,
+			paused_from=self.paused_from,
 		)
 
 	def _validate_references(self) -> None:

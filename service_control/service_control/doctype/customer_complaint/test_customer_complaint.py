@@ -755,6 +755,52 @@ class TestComplaintAudit(FrappeTestCase):
 
 	# ---- Workflow transitions by role --------------------------------------------------------
 
+	def test_resume_goes_back_to_where_the_complaint_paused(self):
+		from frappe.model.workflow import apply_workflow
+
+		from service_control.patches import complaint_resume_to_open
+
+		complaint_resume_to_open.execute()  # a no-op where the workflow has the transition already
+		waiting_first = make_complaint()  # no investigation owner yet
+		frappe.set_user(CS_USER)
+		apply_workflow(frappe.get_doc("Customer Complaint", waiting_first.name), "Wait for Customer")
+		doc = apply_workflow(frappe.get_doc("Customer Complaint", waiting_first.name), "Resume")
+		self.assertEqual((doc.status, doc.paused_from), ("Open", "Open"))
+		self.assertTrue(all(p.resumed_on for p in doc.sla_pauses))
+		self.assertNotIn("Paused", {c.state for c in doc.sla_clocks})
+
+		# paused during the investigation: Resume goes back to it, and Open is refused
+		frappe.set_user("Administrator")
+		investigating = make_complaint()
+		investigating.investigation_owner = QM_USER
+		investigating.status = "Investigating"
+		investigating.save()
+		frappe.set_user(CS_USER)
+		apply_workflow(frappe.get_doc("Customer Complaint", investigating.name), "Wait for Customer")
+		frappe.set_user("Administrator")
+		back_to_open = frappe.get_doc("Customer Complaint", investigating.name)
+		back_to_open.status = "Open"
+		with self.assertRaisesRegex(InvalidTransitionError, "from Investigating: it resumes there"):
+			back_to_open.save()
+		frappe.set_user(CS_USER)
+		doc = apply_workflow(frappe.get_doc("Customer Complaint", investigating.name), "Resume")
+		self.assertEqual(doc.status, "Investigating")
+		transitions = frappe.get_all(
+			"Workflow Transition",
+			filters={"parent": "Customer Complaint", "state": "Awaiting Customer"},
+			fields=["action", "next_state"],
+			as_list=True,
+		)
+		self.assertEqual(
+			sorted(transitions),
+			[
+				("Cancel", "Cancelled"),
+				("Resume", "Investigating"),
+				("Resume", "Open"),
+				("Start Investigation", "Investigating"),
+			],
+		)
+
 	def test_workflow_gives_each_action_to_its_role(self):
 		from frappe.model.workflow import WorkflowTransitionError, apply_workflow
 
@@ -830,11 +876,12 @@ class TestComplaintAudit(FrappeTestCase):
 				row.allowed = "Customer Service User"
 		workflow.save()
 		create_missing_workflows()  # what install and migrate run
-		self.assertEqual(allowed("Start Investigation"), ["Customer Service User"])
+		# from Open and from a pause before the investigation
+		self.assertEqual(allowed("Start Investigation"), ["Customer Service User"] * 2)
 
 		frappe.delete_doc("Workflow", "Customer Complaint", force=True)
 		create_missing_workflows()
-		self.assertEqual(allowed("Start Investigation"), ["Quality Manager"])
+		self.assertEqual(allowed("Start Investigation"), ["Quality Manager"] * 2)
 		self.assertTrue(frappe.db.get_value("Workflow", "Customer Complaint", "is_active"))
 
 	def test_holiday_list_edit_queues_a_recompute_of_the_changed_days(self):
