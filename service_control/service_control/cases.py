@@ -12,8 +12,9 @@ from service_control.core.sla import pause_change
 
 def load_reference(doctype: str, name: str) -> ReferenceDoc:
 	"""The document with its item quantities, returns against it netted off (one query each)."""
-	customer, docstatus, is_return = frappe.db.get_value(
-		doctype, name, ["customer", "docstatus", "is_return" if doctype != "Sales Order" else "0"]
+	is_delivery = doctype != "Sales Order"  # an order has no returns and no is_return column
+	customer, docstatus, *is_return = frappe.db.get_value(
+		doctype, name, ["customer", "docstatus", *(["is_return"] if is_delivery else [])]
 	)
 	item_table = frappe.qb.DocType(f"{doctype} Item")
 	parent = frappe.qb.DocType(doctype)
@@ -25,7 +26,7 @@ def load_reference(doctype: str, name: str) -> ReferenceDoc:
 		.groupby(item_table.item_code)
 		.run()
 	}
-	if doctype != "Sales Order":
+	if is_delivery:
 		returned = (
 			frappe.qb.from_(item_table)
 			.join(parent)
@@ -38,7 +39,7 @@ def load_reference(doctype: str, name: str) -> ReferenceDoc:
 		for item_code, returned_qty in returned:
 			if item_code in qty:
 				qty[item_code] += returned_qty  # return quantities are negative
-	return ReferenceDoc(doctype, name, customer, docstatus, qty, bool(int(is_return or 0)))
+	return ReferenceDoc(doctype, name, customer, docstatus, qty, bool(is_return and is_return[0]))
 
 
 def load_serial(serial_no: str) -> SerialFacts:

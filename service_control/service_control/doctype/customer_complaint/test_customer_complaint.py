@@ -104,6 +104,42 @@ class TestCustomerComplaint(FrappeTestCase):
 		doc = make_complaint(delivery_note=own.name, item_code="_Test SC Item", affected_qty=5)
 		self.assertEqual(doc.delivery_note, own.name)
 
+	def test_sales_order_and_return_references(self):
+		from service_control.tests.utils import TEST_COMPANY, get_warehouse, make_price_list
+
+		order = frappe.get_doc(
+			{
+				"doctype": "Sales Order",
+				"company": TEST_COMPANY,
+				"customer": make_customer(),
+				"currency": "CNY",
+				"conversion_rate": 1,
+				"selling_price_list": make_price_list(),
+				"plc_conversion_rate": 1,
+				"transaction_date": frappe.utils.getdate(),
+				"delivery_date": frappe.utils.getdate(),
+				"items": [
+					{"item_code": "_Test SC Item", "qty": 2, "rate": 100, "warehouse": get_warehouse()}
+				],
+			}
+		).insert(ignore_permissions=True)
+		order.submit()
+		# an order is not a delivery: it carries the item but does not cap the affected quantity
+		doc = make_complaint(sales_order=order.name, item_code="_Test SC Item", affected_qty=5)
+		self.assertEqual(doc.sales_order, order.name)
+		with self.assertRaisesRegex(ComplaintValidationError, "has no item"):
+			make_complaint(sales_order=order.name, item_code="_Test SC Other Item")
+
+		# a return is not the sale a complaint is about
+		from erpnext.controllers.sales_and_purchase_return import make_return_doc
+
+		dn = make_delivery_note(make_customer(), "_Test SC Item", qty=5)
+		ret = make_return_doc("Delivery Note", dn.name)
+		ret.insert(ignore_permissions=True)
+		ret.submit()
+		with self.assertRaisesRegex(ComplaintValidationError, "is a return, not a sale"):
+			make_complaint(delivery_note=ret.name)
+
 	# ---- lifecycle -------------------------------------------------------------------------
 
 	def _investigate(self, doc, responsibility="Customer"):
