@@ -188,11 +188,14 @@ def test_a_repair_refund_passes_the_same_limits_as_a_complaint():
 
 
 def test_a_credit_note_is_weighed_at_its_invoice_rate():
-	assert c.settlement_rate(c.CREDIT_NOTE, 7.1, 7.0) == 7.0
-	assert c.settlement_rate(c.JOURNAL_ENTRY, 7.1, 7.0) == 7.1
-	assert c.settlement_rate(c.PAYMENT_ENTRY, 7.1, None) == 7.1
-	assert c.settlement_rate(c.CREDIT_NOTE, 7.1, None) == 7.1
-	assert c.settlement_rate(c.JOURNAL_ENTRY, 0, 7.0) == 0  # no rate known: the claim is refused
+	def never() -> float:
+		raise AssertionError("the posting date's rate is not needed")
+
+	assert c.settlement_rate(c.CREDIT_NOTE, 7.0, never) == 7.0
+	assert c.settlement_rate(c.JOURNAL_ENTRY, 7.0, lambda: 7.1) == 7.1
+	assert c.settlement_rate(c.PAYMENT_ENTRY, None, lambda: 7.1) == 7.1
+	assert c.settlement_rate(c.CREDIT_NOTE, None, lambda: 7.1) == 7.1
+	assert c.settlement_rate(c.JOURNAL_ENTRY, 7.0, lambda: 0) == 0  # no rate known: refused
 
 
 def test_claim_currency():

@@ -15,7 +15,7 @@ compared and the GL is kept. Nothing here rounds money for display; ``round2`` k
 at two decimals so a plan is balanced exactly as ERPNext will check it.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from service_control.core.errors import CompensationError, _
@@ -93,12 +93,13 @@ def repair_claim(result: str | None, refund_amount: float, replacement_value: fl
 	return {"settlement_method": method, "goods_amount": amount, qty_field: 1}
 
 
-def settlement_rate(method: str, posting_date_rate: float, invoice_rate: float | None) -> float:
+def settlement_rate(method: str, invoice_rate: float | None, posting_date_rate: Callable[[], float]) -> float:
 	"""The exchange rate a foreign-currency claim is weighed and posted at: the posting date's,
-	except for a credit note, which ERPNext books at the rate of the invoice it returns against."""
+	except for a credit note, which ERPNext books at the rate of the invoice it returns against
+	(``posting_date_rate`` is only asked for when it is the one used)."""
 	if method == CREDIT_NOTE and invoice_rate:
 		return float(invoice_rate)
-	return float(posting_date_rate or 0)
+	return float(posting_date_rate() or 0)
 
 
 def claim_currency(company_currency: str, invoice_currency: str | None) -> str:

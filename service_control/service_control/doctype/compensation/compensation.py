@@ -303,8 +303,8 @@ class Compensation(Document):
 		return flt(
 			rules.settlement_rate(
 				self.settlement_method,
-				flt(get_exchange_rate(self.currency, company_currency, self.posting_date)),
 				flt(invoice_rate),
+				lambda: flt(get_exchange_rate(self.currency, company_currency, self.posting_date)),
 			),
 			9,
 		)

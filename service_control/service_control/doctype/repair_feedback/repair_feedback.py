@@ -318,18 +318,15 @@ def request_compensation(feedback, request, claim: dict) -> str:
 			"currency": compensation_rules.claim_currency(company_currency, invoice_currency),
 			"sales_invoice": request.sales_invoice,
 			"delivery_note": request.delivery_note,
-			"replacement_serial_no": feedback.replacement_serial_no
-			if feedback.result == rules.REPLACED
-			else None,
-			"replacement_warehouse": feedback.replacement_warehouse
-			if feedback.result == rules.REPLACED
-			else None,
 			"description": _("{0} agreed in repair feedback {1} (serial no {2}).").format(
 				_(feedback.result), feedback.name, feedback.serial_no or "-"
 			),
 			**claim,
 		}
 	)
+	if feedback.result == rules.REPLACED:
+		doc.replacement_serial_no = feedback.replacement_serial_no
+		doc.replacement_warehouse = feedback.replacement_warehouse
 	doc.flags.ignore_permissions = True
 	doc.insert()
 	doc.db_set("status", compensation_rules.PENDING_QUALITY)
