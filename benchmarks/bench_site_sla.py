@@ -2,11 +2,12 @@
 
 1. Deadline arithmetic: the core's ``WorkingCalendar.add`` against ERPNext's
    ``get_expected_time_for`` on the same calendar, holidays and allowances, in one run.
-2. Sweep: open complaints bulk-inserted with their four stage clocks; one sweep that has work,
-   then one with nothing new to escalate, against a per-document loop over the same data
-   (wall time and SQL statements).
+2. Sweep: open complaints bulk-inserted with their four stage clocks, as a save at receipt
+   writes them; one sweep that has work, then one with nothing new, against a per-document loop
+   over the same data (wall time and SQL statements).
 3. Recompute after real calendar changes (working hours, a holiday), made and undone:
    ``recompute_open_clocks``, as the hooks enqueue it.
+4. The complaint list sorted by Due By, first page, with MariaDB's plan.
 
 It writes ``--count`` complaints (named ``SCB-…``) and deletes them again at the end, so run it
 on a throwaway site of a bench with ERPNext and service_control installed, from the bench's
@@ -36,9 +37,9 @@ HOLIDAY_LIST = "SC Benchmark Holidays"
 
 
 def server_statements() -> int:
-	"""Statements the server has run for all clients (the recompute writes on a second
-	connection, which a count of ``frappe.db.sql`` calls would miss)."""
-	return int(frappe.db.sql("show global status like 'Questions'")[0][1])
+	"""Statements this connection has sent (every job measured here runs on it), whatever other
+	sessions of the server do meanwhile."""
+	return int(frappe.db.sql("show session status like 'Questions'")[0][1])
 
 
 def timed(fn, *args, **kwargs):
@@ -167,13 +168,17 @@ CAPPED, PAUSED = 0.10, 0.05
 
 
 def insert_complaints(rng: random.Random, count: int, company: str, customer: str, now: datetime) -> None:
-	"""Open complaints received over the last weeks: most on track, a few percent past due. The
-	clocks are what ``sla.update_clocks`` writes: derived ones store no instant, the others
-	(``CAPPED``, ``PAUSED``) the core's due, at-risk and next-check instants."""
-	from service_control.core.sla import Pause, compute_clock, next_check_on
+	"""Open complaints received over the last weeks: most on track, a few percent past due. Each
+	is what a save at its receipt writes (``core.sla_review.review_case``): derived clocks store
+	no instant, the others (``CAPPED``, ``PAUSED``) their due and at-risk instants, and the
+	complaint its Due By and next check; the sweep with work then moves what fell due since."""
+	from service_control.core.sla import Pause
+	from service_control.core.sla_review import StageClock, review_case
+	from service_control.service_control.sla.clocks import escalation_levels
 	from service_control.utils import get_working_calendar
 
 	calendar = get_working_calendar(company)
+	levels = escalation_levels(company)
 	parents, clocks, pauses = [], [], []
 	for i in range(count):
 		name = f"{PREFIX}{i:07d}"
@@ -189,6 +194,17 @@ def insert_complaints(rng: random.Random, count: int, company: str, customer: st
 			pauses.append(
 				(*child_row(f"{name}-p", name, "sla_pauses", 1, now), paused[0].start, paused[0].end)
 			)
+		stage_clocks = [
+			StageClock(
+				stage=stage,
+				start=received,
+				allowance=timedelta(hours=ALLOWANCES[stage]),
+				clock=calendar,
+				cap=deadline if stage == "First Reply" else None,
+			)
+			for stage in STAGES
+		]
+		review = review_case(stage_clocks, now=received, pauses=paused, levels=levels)
 		parents.append(
 			(
 				name,
@@ -204,42 +220,28 @@ def insert_complaints(rng: random.Random, count: int, company: str, customer: st
 				"Normal",
 				"Phone",
 				received,
-				"On Track",
+				review.state,
+				review.due_by,
+				review.due_stage,
+				review.check_on,
 				"benchmark",
 				deadline,
 			)
 		)
-		for idx, stage in enumerate(STAGES, start=1):
-			cap = deadline if stage == "First Reply" else None
-			stored = (None, None, None, 1)  # derived
-			if cap or paused:
-				# stored as a save at receipt stores it (the pause is over); the sweep with work
-				# moves the states
-				result = compute_clock(
-					start=received,
-					allowance=timedelta(hours=ALLOWANCES[stage]),
-					clock=calendar,
-					now=received,
-					pauses=paused,
-					cap=cap,
-				)
-				stored = (
-					result.due_on,
-					result.at_risk_on,
-					next_check_on("On Track", result.at_risk_on, result.due_on),
-					0,
-				)
+		for idx, (clock, stage) in enumerate(zip(stage_clocks, review.stages, strict=True), start=1):
+			stored = (None, None) if stage.derived else (stage.due_on, stage.at_risk_on)
 			clocks.append(
 				(
 					*child_row(f"{name}-{idx}", name, "sla_clocks", idx, now),
-					stage,
-					"On Track",
+					stage.stage,
+					stage.state.value,
 					received,
-					ALLOWANCES[stage],
+					ALLOWANCES[stage.stage],
 					"Working Hours",
 					company,
-					cap,
+					clock.cap,
 					*stored,
+					int(stage.derived),
 					0,
 				)
 			)
@@ -255,6 +257,9 @@ def insert_complaints(rng: random.Random, count: int, company: str, customer: st
 			"channel",
 			"received_on",
 			"sla_state",
+			"due_by",
+			"due_stage",
+			"sla_next_on",
 			"description",
 			"customer_deadline",
 		],
@@ -273,7 +278,6 @@ def insert_complaints(rng: random.Random, count: int, company: str, customer: st
 			"cap_on",
 			"due_on",
 			"at_risk_on",
-			"next_on",
 			"derived",
 			"escalated_level",
 		],
@@ -374,25 +378,32 @@ def bench_recompute() -> None:
 	frappe.publish_progress = lambda *args, **kwargs: None  # no realtime server needed here
 	like = PREFIX + "%"
 	company = frappe.db.get_value("Customer Complaint", {"name": ("like", like)}, "company")
+	cases = frappe.db.count("Customer Complaint", {"name": ("like", like), "due_by": ("is", "set")})
 	clocks = frappe.db.count("Service SLA Clock", {"parent": ("like", like), "met_on": ("is", "not set")})
 	derived = frappe.db.count("Service SLA Clock", {"parent": ("like", like), "derived": 1})
 	print(
-		f"\n3. Recompute after a calendar change ({clocks:,} running working-hour clocks,"
-		f" {derived:,} of them derived, {clocks - derived:,} storing their deadlines)"
+		f"\n3. Recompute after a calendar change ({cases:,} open complaints with a Due By,"
+		f" {clocks:,} running working-hour clocks, {derived:,} of them derived)"
 	)
 
 	def recompute(label: str, *args, **kwargs) -> None:
 		clear_calendar_cache()
 		frappe.clear_document_cache("Service Control Settings", "Service Control Settings")
-		# committed, so the job starts as a background job does: with nothing uncommitted, it
-		# writes on a second connection while it reads (sla._BatchWriter)
+		# committed, so the job starts as a background job does: each batch its own transaction
 		frappe.db.commit()
-		written, elapsed, statements = timed(recompute_open_clocks, *args, **kwargs)
-		print(f"   {label}: {written:,} clocks written in {elapsed:.2f} s, {statements} SQL statements")
+		due_by = frappe.db.sql("select sum(unix_timestamp(due_by)) from `tabCustomer Complaint`")[0][0]
+		reviewed, elapsed, statements = timed(recompute_open_clocks, *args, **kwargs)
+		moved = (
+			frappe.db.sql("select sum(unix_timestamp(due_by)) from `tabCustomer Complaint`")[0][0] != due_by
+		)
+		print(
+			f"   {label}: {reviewed:,} complaints reviewed in {elapsed:.2f} s, {statements} SQL statements"
+			f" (Due By {'moved' if moved else 'unchanged'})"
+		)
 
 	# Working hours: every day's last interval ends half an hour later, so every due, at-risk and
-	# next-check instant moves (earlier), then back (later). The worst case: all clocks are read,
-	# all are written, and the sweep's index entry of each one moves.
+	# next-check instant moves (earlier), then back (later). The worst case: every open case is
+	# read and written, and its Due By and next-check index entries move.
 	last = frappe.db.sql(
 		"""select name from `tabService Working Hours` w
 		where parent = 'Service Control Settings' and ifnull(w.for_company, '') = ''
@@ -425,10 +436,49 @@ def bench_recompute() -> None:
 			description="benchmark",
 		)
 		holiday.db_insert()
-		recompute(f"holiday added {label} ({day})", holiday_list, since=day, until=day + timedelta(days=1))
+		recompute(f"holiday added {label} ({day})", holiday_list)
 		frappe.db.delete("Holiday", {"name": holiday.name})
-		recompute(f"holiday {label} removed again", holiday_list, since=day, until=day + timedelta(days=1))
+		recompute(f"holiday {label} removed again", holiday_list)
 	frappe.db.commit()
+
+
+# ------------------------------------------------------------------------------------------
+# 4. The complaint list sorted by Due By
+
+
+def bench_list() -> None:
+	"""The first page of the complaint list sorted by Due By, as the desk asks for it
+	(``frappe.desk.reportview.get_list``), and the query plan MariaDB chooses."""
+	from frappe.desk.reportview import get_list
+
+	total = frappe.db.count("Customer Complaint")
+	print(f"\n4. Complaint list sorted by Due By ({total:,} complaints)")
+	fields = ["name", "title", "status", "customer", "due_by", "due_stage", "sla_state"]
+	args = {
+		"doctype": "Customer Complaint",
+		"fields": fields,
+		"order_by": "due_by asc",
+		"limit_page_length": 20,
+	}
+	for label, filters in (
+		("all, soonest first", {}),
+		("open, soonest first", {"status": ("not in", ["Closed", "Cancelled"]), "due_by": ("is", "set")}),
+	):
+		runs = []
+		for _ in range(3):
+			_, elapsed, statements = timed(get_list, filters=filters, **args)
+			runs.append(elapsed)
+		print(
+			f"   {label}: best {min(runs) * 1000:.1f} ms, worst {max(runs) * 1000:.1f} ms, {statements} statements"
+		)
+	plan = frappe.db.sql(
+		"""explain select name from `tabCustomer Complaint`
+		where status not in ('Closed', 'Cancelled') and due_by is not null
+		order by due_by asc limit 20""",
+		as_dict=True,
+	)
+	for row in plan:
+		print(f"   plan: type={row.type} key={row.key} rows={row.rows} extra={row.Extra}")
 
 
 def main() -> None:
@@ -439,7 +489,7 @@ def main() -> None:
 	parser.add_argument("--sample", type=int, default=2_000, help="complaints the per-document loop visits")
 	parser.add_argument("--calls", type=int, default=20_000, help="deadlines per allowance in part 1")
 	parser.add_argument("--keep", action="store_true", help="keep the benchmark complaints")
-	parser.add_argument("--parts", default="123", help="which parts to run, e.g. 1 or 23")
+	parser.add_argument("--parts", default="1234", help="which parts to run, e.g. 1 or 234")
 	args = parser.parse_args()
 
 	frappe.init(site=args.site, sites_path=args.sites_path)
@@ -455,6 +505,8 @@ def main() -> None:
 			bench_sweep(rng, args.count, args.sample)
 		if "3" in args.parts:
 			bench_recompute()
+		if "4" in args.parts:
+			bench_list()
 	finally:
 		if not args.keep:
 			delete_bench_rows()

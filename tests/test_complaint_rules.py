@@ -217,3 +217,13 @@ def test_resume_goes_back_to_where_the_complaint_paused():
 	# going on to the investigation from a pause stays possible, with its owner
 	with pytest.raises(TransitionError, match="investigation owner"):
 		c.check_transition(c.AWAITING_CUSTOMER, c.INVESTIGATING, c.ComplaintFacts(paused_from=c.OPEN))
+
+
+def test_case_title_says_what_the_case_is_about():
+	from service_control.core.complaint import TITLE_LENGTH, case_title
+
+	assert case_title("Acme", "Leaking valve", "Valve DN50") == "Acme: Leaking valve"
+	assert case_title("Acme", None, "  Valve\n DN50 ") == "Acme: Valve DN50"
+	assert case_title("Acme", None, "") == "Acme"
+	assert case_title(None, "Noise") == "Noise"
+	assert len(case_title("Acme", "x" * 500)) == TITLE_LENGTH

@@ -1,6 +1,6 @@
 from datetime import datetime, timedelta
 
-from service_control.core.escalation import ClockSnapshot, EscalationLevel, due_escalations, sweep_rules
+from service_control.core.escalation import EscalationLevel, fire_on, plan_escalations
 
 NOW = datetime(2026, 11, 27, 12, 0)
 LEVELS = [
@@ -10,55 +10,68 @@ LEVELS = [
 ]
 
 
-def clock(name, state, at_risk_ago=None, due_ago=None, critical=False):
-	return ClockSnapshot(
-		("Customer Complaint", name, "Resolution"),
-		state,
-		NOW - timedelta(hours=at_risk_ago) if at_risk_ago is not None else None,
-		NOW - timedelta(hours=due_ago) if due_ago is not None else None,
-		critical,
+def plan(state, at_risk_ago=None, due_ago=None, escalated_level=0, critical=False, now=NOW):
+	return plan_escalations(
+		LEVELS,
+		state=state,
+		at_risk_on=NOW - timedelta(hours=at_risk_ago) if at_risk_ago is not None else None,
+		due_on=NOW - timedelta(hours=due_ago) if due_ago is not None else None,
+		escalated_level=escalated_level,
+		now=now,
+		critical=critical,
 	)
 
 
+def levels(result):
+	return [level.level for level in result.due]
+
+
 def test_levels_by_trigger_and_delay():
-	clocks = [
-		clock("on-track", "On Track", at_risk_ago=-5, due_ago=-10),
-		clock("at-risk", "At Risk", at_risk_ago=1, due_ago=-3),
-		clock("fresh-breach", "Breached", at_risk_ago=5, due_ago=1),
-		clock("old-breach", "Breached", at_risk_ago=40, due_ago=30),
-	]
-	due = due_escalations(clocks, LEVELS, NOW)
-	by_name = {}
-	for key, level in due:
-		by_name.setdefault(key[1], []).append(level)
-	assert "on-track" not in by_name
-	assert by_name["at-risk"] == [1]
-	assert by_name["fresh-breach"] == [1, 2]
-	assert by_name["old-breach"] == [1, 2, 3]
+	assert levels(plan("On Track", at_risk_ago=-5, due_ago=-10)) == []
+	assert levels(plan("At Risk", at_risk_ago=1, due_ago=-3)) == [1]
+	assert levels(plan("Breached", at_risk_ago=5, due_ago=1)) == [1, 2]
+	assert levels(plan("Breached", at_risk_ago=40, due_ago=30)) == [1, 2, 3]
+
+
+def test_next_level_and_since_when_due():
+	on_track = plan("On Track", at_risk_ago=-5, due_ago=-10)
+	assert (on_track.level, on_track.due_since) == (0, None)
+	assert on_track.next_on == NOW + timedelta(hours=5)  # level 1 at the at-risk instant
+	breached = plan("Breached", at_risk_ago=5, due_ago=1)
+	assert breached.level == 2
+	assert breached.due_since == NOW - timedelta(hours=5)  # level 1 fired first
+	assert breached.next_on == NOW + timedelta(hours=23)  # level 3, 24 h after the breach
 
 
 def test_critical_reaches_top_level_at_once():
-	due = due_escalations([clock("crit", "Breached", at_risk_ago=3, due_ago=1, critical=True)], LEVELS, NOW)
-	assert sorted(level for _k, level in due) == [1, 2, 3]
+	result = plan("Breached", at_risk_ago=3, due_ago=1, critical=True)
+	assert levels(result) == [1, 2, 3]
+	assert result.next_on is None
+	assert fire_on(LEVELS[2], None, NOW, critical=True) == NOW
+	assert fire_on(LEVELS[2], None, NOW) == NOW + timedelta(hours=24)
 
 
-def test_idempotent_with_log():
-	clocks = [clock("b", "Breached", at_risk_ago=40, due_ago=30)]
-	first = due_escalations(clocks, LEVELS, NOW)
-	assert due_escalations(clocks, LEVELS, NOW, logged=first) == []
-	# a later sweep, same clocks: still nothing new
-	assert due_escalations(clocks, LEVELS, NOW + timedelta(hours=5), logged=first) == []
+def test_a_higher_level_supersedes_lower_ones_not_logged():
+	# level 3 logged (Critical, at once): levels 1 and 2 are neither due nor waited for
+	result = plan("Breached", at_risk_ago=3, due_ago=1, escalated_level=3)
+	assert (levels(result), result.level, result.next_on) == ([], 3, None)
 
 
-def test_met_clock_never_escalates():
-	assert due_escalations([clock("m", "Met", at_risk_ago=40, due_ago=30)], LEVELS, NOW) == []
+def test_idempotent_once_logged():
+	first = plan("Breached", at_risk_ago=40, due_ago=30)
+	again = plan("Breached", at_risk_ago=40, due_ago=30, escalated_level=first.level)
+	assert levels(again) == [] and again.next_on is None
+	later = plan(
+		"Breached", at_risk_ago=40, due_ago=30, escalated_level=first.level, now=NOW + timedelta(hours=5)
+	)
+	assert levels(later) == []
 
 
-def test_sweep_rules_cutoffs():
-	rules = sweep_rules(LEVELS, NOW)
-	level3 = [r for r in rules if r.level.level == 3]
-	assert {(r.cutoff, r.critical_only) for r in level3} == {(NOW - timedelta(hours=24), False), (NOW, True)}
-	assert [r.column for r in rules if r.level.level == 1] == ["at_risk_on"]
+def test_met_or_held_clock_never_escalates():
+	assert levels(plan("Met", due_ago=30)) == []
+	# paused before the at-risk point, no cap: no trigger instant, nothing planned
+	held = plan("Paused")
+	assert (levels(held), held.next_on) == ([], None)
 
 
 def test_overall_state_is_the_worst_clock():

@@ -14,11 +14,7 @@ from service_control.core.sla import (
 	SlaError,
 	compute_clock,
 	derived_deadlines,
-	derived_state,
 	is_derived,
-	next_check_on,
-	recompute_running,
-	start_thresholds,
 	stopped_state,
 )
 from service_control.core.working_time import CalendarClock, WorkingCalendar
@@ -290,35 +286,6 @@ def test_touching_and_empty_pauses_are_valid():
 	assert clock(start=at(1, 9), allowance=8 * HOUR, now=at(1, 9), pauses=pauses).due_on == at(2, 11)
 
 
-# --- bulk ---------------------------------------------------------------------------------------------
-
-
-def test_recompute_running():
-	cases = [
-		(at(1, 9), (), [("A", 8 * HOUR, None), ("C", 2 * HOUR, None), ("D", 8 * HOUR, at(1, 10))]),
-		(at(1, 9), [Pause(at(1, 10), None)], [("B", 8 * HOUR, None)]),
-		(at(1, 9), (), [("E", 3 * HOUR, None)]),
-	]
-	results = {key: rest for key, *rest in recompute_running(iter(cases), clock=CALENDAR, now=at(1, 11, 30))}
-	assert [results[key][2] for key in "ABCDE"] == [
-		ClockState.ON_TRACK,
-		ClockState.PAUSED,
-		ClockState.BREACHED,
-		ClockState.BREACHED,
-		ClockState.AT_RISK,
-	]
-	assert results["A"][:2] == [at(2, 9), at(1, 16)]  # 8 h and 6 h of working time (lunch 12-13)
-	assert results["B"][:2] == [None, None]  # paused before the allowance ran out, no cap
-	assert results["D"][0] == at(1, 10)  # the customer's deadline wins
-
-
-def test_recompute_running_refuses_bad_input():
-	with pytest.raises(SlaError):
-		list(recompute_running([(at(1, 9), (), [("A", timedelta(0), None)])], clock=CALENDAR, now=at(1, 9)))
-	with pytest.raises(SlaError):
-		list(recompute_running([], clock=CALENDAR, now=at(1, 9), at_risk_share=1))
-
-
 # --- property against a minute walk ---------------------------------------------------------------
 
 
@@ -369,50 +336,6 @@ def test_due_on_matches_minute_walk_with_pauses(start, allowance_minutes, pauses
 		assert result.remaining == timedelta(0)
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-	minutes,
-	st.lists(
-		st.tuples(st.integers(1, 5 * 1440), st.one_of(st.none(), st.integers(1, 10 * 1440))),
-		min_size=1,
-		max_size=4,
-	),
-	st.integers(0, 20 * 1440),
-	st.lists(st.tuples(st.integers(0, 3 * 1440), st.integers(0, 2 * 1440)), max_size=2),
-	st.booleans(),
-	st.sampled_from([0.5, 0.75, 0.9]),
-	st.booleans(),
-)
-def test_recompute_running_agrees_with_compute_clock(
-	start, stages, now_after, pause_spans, last_open, share, working
-):
-	"""The bulk path (one add_each per case for the clocks without pause or cap) gives
-	compute_clock's answers, clock by clock."""
-	pauses, begin = [], start
-	for gap, length in pause_spans:
-		begin += gap * MINUTE
-		pauses.append(Pause(begin, begin + length * MINUTE))
-		begin += length * MINUTE
-	if pauses and last_open:
-		pauses[-1] = Pause(pauses[-1].start, None)
-	now = start + now_after * MINUTE
-	on = CALENDAR if working else CalendarClock()
-	clocks = [
-		(index, allowance * MINUTE, start + cap_after * MINUTE if cap_after else None)
-		for index, (allowance, cap_after) in enumerate(stages)
-	]
-	results = {
-		key: rest
-		for key, *rest in recompute_running([(start, pauses, clocks)], clock=on, now=now, at_risk_share=share)
-	}
-	assert sorted(results) == list(range(len(stages)))
-	for key, allowance, cap in clocks:
-		expected = compute_clock(
-			start=start, allowance=allowance, clock=on, now=now, pauses=pauses, at_risk_share=share, cap=cap
-		)
-		assert results[key] == [expected.due_on, expected.at_risk_on, expected.state]
-
-
 @settings(max_examples=400, deadline=None)
 @given(
 	minutes,
@@ -421,24 +344,13 @@ def test_recompute_running_agrees_with_compute_clock(
 	st.sampled_from([0.5, 0.75, 0.9]),
 	st.booleans(),
 )
-def test_start_thresholds_give_compute_clocks_state(start, allowance_minutes, now_after, share, working):
-	"""A clock with no pause and no cap: its start against the two thresholds gives the state
-	compute_clock gives, so the sweep can select such clocks by their start alone, and its
-	derived deadlines are compute_clock's."""
+def test_derived_deadlines_are_compute_clocks(start, allowance_minutes, now_after, share, working):
+	"""A clock with no pause and no cap: the deadlines a form derives are compute_clock's."""
 	on = CALENDAR if working else CalendarClock()
 	allowance = allowance_minutes * MINUTE
 	now = start + now_after * MINUTE
-	state = derived_state(start, start_thresholds(on, now, allowance, share))
 	result = compute_clock(start=start, allowance=allowance, clock=on, now=now, at_risk_share=share)
-	assert result.state == state
 	assert derived_deadlines(on, start, allowance, share) == (result.due_on, result.at_risk_on)
-
-
-def test_start_thresholds_refuse_bad_input():
-	with pytest.raises(SlaError, match="allowance"):
-		start_thresholds(CALENDAR, at(1, 9), timedelta(0))
-	with pytest.raises(SlaError, match="share"):
-		start_thresholds(CALENDAR, at(1, 9), HOUR, 1.5)
 
 
 def test_only_running_clocks_without_pause_or_cap_are_derived():
@@ -449,13 +361,3 @@ def test_only_running_clocks_without_pause_or_cap_are_derived():
 		assert not is_derived(state, (), at(2, 9))
 	for state in ("Met", "Met Late", "Paused", "Stopped", None):
 		assert not is_derived(state, (), None)
-
-
-def test_next_check_on_follows_the_state():
-	risk, due = at(1, 15), at(1, 17)
-	assert next_check_on("On Track", risk, due) == risk
-	assert next_check_on("On Track", None, due) == due
-	assert next_check_on("At Risk", risk, due) == due
-	assert next_check_on("At Risk", risk, None) is None  # paused after the at-risk point, no cap
-	for state in ("Breached", "Met", "Met Late", "Paused", "Stopped", None):
-		assert next_check_on(state, risk, due) is None

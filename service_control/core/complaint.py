@@ -286,3 +286,15 @@ def stage_events(status: str, events: ComplaintEvents) -> dict[str, datetime | N
 		"Resolution": events.replied_on if answered else None,
 		"Closure": events.closed_on,
 	}
+
+
+#: The longest title a list shows whole.
+TITLE_LENGTH = 140
+
+
+def case_title(customer: str | None, *about: str | None) -> str:
+	"""A case's list title: the customer and what the case is about (the first of ``about`` that
+	is given, e.g. category, then item), so a list row says more than the customer column."""
+	subject = next((" ".join(a.split()) for a in about if a and a.strip()), "")
+	title = f"{customer}: {subject}" if customer and subject else customer or subject
+	return title[:TITLE_LENGTH]

@@ -2,15 +2,16 @@
 
 A level fires for a clock once its trigger (At Risk or Breached) has lasted ``delay_hours``;
 a level marked ``immediate_for_critical`` fires as soon as the trigger is reached on a Critical
-case. The scheduler turns each ``SweepRule`` into one set-based INSERT IGNORE keyed on
-(document, stage, level), so a level is logged — and notified — exactly once per clock however
-often or however concurrently the sweep runs. ``due_escalations`` applies the same rules in
-Python for tests and for a single document.
+case. ``plan_escalations`` says which levels a clock logs now and when its next one fires; the
+sweep logs each as a Service Escalation Log row keyed on (document, stage, level), so a level is
+logged (and notified) exactly once per clock however often or concurrently the sweep runs.
 """
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
+from typing import NamedTuple
 
 from service_control.core.sla import ClockState
 
@@ -21,8 +22,6 @@ TRIGGERS = (AT_RISK, BREACHED)
 
 #: The clock states in which a trigger still holds (a breached clock has passed At Risk too).
 TRIGGER_STATES = {AT_RISK: (AT_RISK, BREACHED), BREACHED: (BREACHED,)}
-#: The clock column that records when the trigger was reached.
-TRIGGER_COLUMNS = {AT_RISK: "at_risk_on", BREACHED: "due_on"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +32,10 @@ class EscalationLevel:
 	role: str | None = None
 	notify_owner: bool = False
 	immediate_for_critical: bool = False
+
+	@cached_property
+	def delay(self) -> timedelta:
+		return timedelta(hours=self.delay_hours)
 
 	@classmethod
 	def from_row(cls, row) -> "EscalationLevel":
@@ -47,63 +50,66 @@ class EscalationLevel:
 		)
 
 
-@dataclass(frozen=True)
-class SweepRule:
-	"""One set-based selection: clocks in ``states`` whose ``column`` <= ``cutoff``."""
-
-	level: EscalationLevel
-	states: tuple[str, ...]
-	column: str
-	cutoff: datetime
-	critical_only: bool
-
-
-def sweep_rules(levels: Iterable[EscalationLevel], now: datetime) -> list[SweepRule]:
-	rules = []
-	for level in sorted(levels, key=lambda lv: lv.level):
-		states, column = TRIGGER_STATES[level.trigger], TRIGGER_COLUMNS[level.trigger]
-		rules.append(SweepRule(level, states, column, now - timedelta(hours=level.delay_hours), False))
-		if level.immediate_for_critical and level.delay_hours:
-			rules.append(SweepRule(level, states, column, now, True))
-	return rules
+def fire_on(
+	level: EscalationLevel, at_risk_on: datetime | None, due_on: datetime | None, critical: bool = False
+) -> datetime | None:
+	"""When ``level`` fires for a clock with these trigger instants: ``delay_hours`` after its
+	trigger, at the trigger itself on a Critical case when the level is ``immediate_for_critical``.
+	None while the trigger instant is unknown (an open pause holds the clock)."""
+	trigger_on = at_risk_on if level.trigger == AT_RISK else due_on
+	if trigger_on is None:
+		return None
+	if critical and level.immediate_for_critical:
+		return trigger_on
+	return trigger_on + level.delay
 
 
-@dataclass(frozen=True)
-class ClockSnapshot:
-	key: tuple[str, str, str]  # (reference doctype, reference name, stage)
-	state: str
-	at_risk_on: datetime | None
-	due_on: datetime | None
-	critical: bool = False
+class EscalationPlan(NamedTuple):
+	#: Levels to log now, lowest first.
+	due: tuple[EscalationLevel, ...]
+	#: The highest level logged once they are.
+	level: int
+	#: When the earliest of ``due`` fired (None when nothing is due).
+	due_since: datetime | None
+	#: When the next level fires, if none is due now.
+	next_on: datetime | None
 
 
-def rule_matches(rule: SweepRule, clock: ClockSnapshot) -> bool:
-	when = getattr(clock, rule.column)
-	return (
-		clock.state in rule.states
-		and when is not None
-		and when <= rule.cutoff
-		and (clock.critical or not rule.critical_only)
-	)
-
-
-def due_escalations(
-	clocks: Iterable[ClockSnapshot],
+def plan_escalations(
 	levels: Iterable[EscalationLevel],
+	*,
+	state: str,
+	at_risk_on: datetime | None,
+	due_on: datetime | None,
+	escalated_level: int,
 	now: datetime,
-	logged: Iterable[tuple[tuple[str, str, str], int]] = (),
-) -> list[tuple[tuple[str, str, str], int]]:
-	"""(clock key, level) pairs to notify now, never one already in ``logged``."""
-	done = set(logged)
-	rules = sweep_rules(levels, now)
-	out = []
-	for clock in clocks:
-		for rule in rules:
-			pair = (clock.key, rule.level.level)
-			if pair not in done and rule_matches(rule, clock):
-				done.add(pair)
-				out.append(pair)
-	return out
+	critical: bool = False,
+) -> EscalationPlan:
+	"""The escalations of one clock whose state at ``now`` is ``state``; ``levels`` sorted by
+	level.
+
+	A level fires once its trigger still holds (``TRIGGER_STATES``) and ``fire_on`` has come; each
+	is logged once per clock: ``escalated_level`` is the highest logged so far. A higher level
+	that fires first (Critical, immediately) supersedes the lower ones not logged yet: they never
+	fire, so they are not waited for either. One pass, no sorting: the review runs it for every
+	clock of every open case after a calendar change.
+	"""
+	due, top, due_since, pending = [], escalated_level, None, []
+	for level in levels:
+		if level.level <= escalated_level:
+			continue
+		when = fire_on(level, at_risk_on, due_on, critical)
+		if when is None:
+			continue
+		if when > now:
+			pending.append((level.level, when))
+		elif state in TRIGGER_STATES[level.trigger]:
+			due.append(level)
+			top = level.level
+			if due_since is None or when < due_since:
+				due_since = when
+	next_on = min((when for number, when in pending if number > top), default=None)
+	return EscalationPlan(tuple(due), top, due_since, next_on)
 
 
 #: Worst first: the state a document shows in its list view is the worst of its clocks.

@@ -8,10 +8,9 @@ calls per pause and no loops over time.
 """
 
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TypeVar
 
 from service_control.core.errors import DomainError, _
 from service_control.core.working_time import Clock
@@ -25,8 +24,6 @@ else:  # pragma: no cover - Frappe v15 still allows Python 3.10
 		def __str__(self) -> str:
 			return str(self.value)
 
-
-K = TypeVar("K")
 
 _ZERO = timedelta(0)
 
@@ -54,20 +51,6 @@ class ClockState(StrEnum):
 LIVE_STATES = (ClockState.ON_TRACK, ClockState.AT_RISK, ClockState.BREACHED, ClockState.PAUSED)
 
 
-def next_check_on(state: str | None, at_risk_on: datetime | None, due_on: datetime | None) -> datetime | None:
-	"""When the sweep must look at a clock next: its at-risk instant while On Track, its due
-	instant while At Risk, never in any other state.
-
-	One indexed column for both transitions, so a recompute that moves a deadline rewrites one
-	index entry per clock, not one for the due and one for the at-risk instant.
-	"""
-	if state == ClockState.ON_TRACK:
-		return at_risk_on or due_on
-	if state == ClockState.AT_RISK:
-		return due_on
-	return None
-
-
 #: The states of a clock whose deadlines can be derived (see ``is_derived``).
 DERIVED_STATES = (ClockState.ON_TRACK, ClockState.AT_RISK, ClockState.BREACHED)
 
@@ -75,23 +58,9 @@ DERIVED_STATES = (ClockState.ON_TRACK, ClockState.AT_RISK, ClockState.BREACHED)
 def is_derived(state: str | None, pauses: Sequence["Pause"], cap: datetime | None) -> bool:
 	"""Whether a clock's deadlines follow from its start alone: a running clock (On Track, At Risk
 	or Breached) of a case that never paused, with no customer deadline. Such a clock stores no
-	due, at-risk or next-check instant; the sweep compares its start with ``start_thresholds``,
-	and forms derive the instants when they load. A calendar change then rewrites none of them.
-	"""
+	due or at-risk instant (forms derive them when they load), so a calendar change rewrites only
+	its case's row (``core.sla_review``)."""
 	return state in DERIVED_STATES and not pauses and cap is None
-
-
-def start_thresholds(
-	clock: Clock, at: datetime, allowance: timedelta, at_risk_share: float = 0.75
-) -> tuple[datetime | None, datetime | None]:
-	"""``(breached, at_risk)``: the latest starts at which a derived clock of ``allowance`` is
-	Breached at ``at``, and at which it is At Risk (or worse). The same answers as
-	``compute_clock`` for a clock with no pause and no cap: its state at ``at`` is Breached when
-	it started at or before ``breached``, else At Risk when at or before ``at_risk``, else On
-	Track. None where no start qualifies."""
-	_check_allowance(allowance)
-	_check_share(at_risk_share)
-	return clock.latest_start(at, allowance), clock.latest_start(at, allowance * at_risk_share)
 
 
 def derived_deadlines(
@@ -103,16 +72,6 @@ def derived_deadlines(
 	_check_share(at_risk_share)
 	due_on, at_risk_on = clock.add_each(start, (allowance, allowance * at_risk_share))
 	return due_on, at_risk_on
-
-
-def derived_state(start: datetime, thresholds: tuple[datetime | None, datetime | None]) -> ClockState:
-	"""The state of a derived clock that started at ``start``, from ``start_thresholds``."""
-	breached, at_risk = thresholds
-	if breached is not None and start <= breached:
-		return ClockState.BREACHED
-	if at_risk is not None and start <= at_risk:
-		return ClockState.AT_RISK
-	return ClockState.ON_TRACK
 
 
 def stopped_state(state: str | None) -> ClockState:
@@ -212,51 +171,6 @@ def compute_clock(
 		remaining=remaining,
 		elapsed=elapsed,
 	)
-
-
-def recompute_running(
-	cases: Iterable[tuple[datetime, Sequence[Pause], Iterable[tuple[K, timedelta, datetime | None]]]],
-	*,
-	clock: Clock,
-	now: datetime,
-	at_risk_share: float = 0.75,
-) -> Iterator[tuple[K, datetime | None, datetime | None, ClockState]]:
-	"""Deadlines and state of the running (unmet) clocks of many cases on one clock, for the
-	bulk recompute job: per case ``(start, pauses, clocks)``, each clock ``(key, allowance,
-	cap)``, in; ``(key, due_on, at_risk_on, state)`` out, lazily.
-
-	The same answers as ``compute_clock``. Most clocks have no pause and no customer deadline: a
-	case's such clocks cost one ``clock.add_each``, which finds the start's position once for all
-	their due and at-risk instants; the others go through ``compute_clock``.
-	"""
-	_check_share(at_risk_share)
-	at_risk_of: dict[timedelta, timedelta] = {}  # the few allowances in use, checked once each
-	for start, pauses, clocks in cases:
-		plain, durations = [], []
-		for key, allowance, cap in clocks:
-			if pauses or cap is not None:
-				result = compute_clock(
-					start=start,
-					allowance=allowance,
-					clock=clock,
-					now=now,
-					pauses=pauses,
-					at_risk_share=at_risk_share,
-					cap=cap,
-				)
-				yield key, result.due_on, result.at_risk_on, result.state
-			else:
-				at_risk = at_risk_of.get(allowance)
-				if at_risk is None:
-					_check_allowance(allowance)
-					at_risk = at_risk_of[allowance] = allowance * at_risk_share
-				plain.append(key)
-				durations += (allowance, at_risk)
-		if not plain:
-			continue
-		instants = clock.add_each(start, durations)
-		for key, due_on, at_risk_on in zip(plain, instants[::2], instants[1::2], strict=True):
-			yield key, due_on, at_risk_on, _running_state(now, due_on, at_risk_on, ())
 
 
 def _running_state(

@@ -56,12 +56,6 @@ class Clock(Protocol):
 		"""``[add(start, d) for d in durations]``, sharing the work that depends on ``start`` alone."""
 		...
 
-	def latest_start(self, until: datetime, duration: timedelta) -> datetime | None:
-		"""The latest start by which ``duration`` has elapsed at ``until``: for a positive
-		``duration``, ``add(s, duration) <= until`` exactly when ``s <= latest_start(until,
-		duration)``. None when no start qualifies."""
-		...
-
 
 class CalendarClock:
 	"""Plain elapsed time: every instant counts."""
@@ -78,13 +72,6 @@ class CalendarClock:
 
 	def add_each(self, start: datetime, durations: Sequence[timedelta]) -> list[datetime]:
 		return [self.add(start, duration) for duration in durations]
-
-	def latest_start(self, until: datetime, duration: timedelta) -> datetime | None:
-		_check_positive(duration)
-		try:
-			return until - duration
-		except OverflowError:
-			return None
 
 	def __repr__(self) -> str:
 		return "CalendarClock()"
@@ -335,25 +322,6 @@ class WorkingCalendar:
 				_("The deadline {0} after {1} lies beyond the year 9999."), duration, start
 			) from None
 
-	def latest_start(self, until: datetime, duration: timedelta) -> datetime | None:
-		"""The latest start by which ``duration`` of working time has elapsed at ``until``:
-		``add(s, duration) <= until`` exactly when ``s <= latest_start(until, duration)``.
-
-		``add`` is monotonic in its start, so this one instant splits all starts. It lets the SLA
-		sweep find the clocks that fell due from their start alone, one threshold per allowance,
-		whatever the calendar was when they were saved. A start in the non-working time before a
-		working interval counts from that interval, so the answer is the latest instant at the
-		threshold's working position: the start of the next interval when it falls on an
-		interval's end. None when no start qualifies (the threshold lies before the epoch).
-		"""
-		_check_positive(duration)
-		at = _instant_us(until)
-		threshold = self._position(at) - duration // _ONE_US
-		if threshold < 0:
-			return None
-		# The instant at which one more microsecond is worked, less that microsecond.
-		return self._reach(until, at, threshold + 1, 0, duration) - _ONE_US
-
 	def between(self, start: datetime, end: datetime) -> timedelta:
 		"""Working time in [start, end); zero if ``end <= start``."""
 		if end <= start:
@@ -449,11 +417,6 @@ def _offset_of(intervals: tuple[tuple[int, int], ...], amount: int) -> int:
 			return begin + amount
 		amount -= end - begin
 	raise AssertionError("amount exceeds the working time of the day")
-
-
-def _check_positive(duration: timedelta) -> None:
-	if duration <= _ZERO:
-		raise WorkingTimeError(_("A duration must be positive, got {0}."), duration)
 
 
 def _weekday_index(weekday: int | str) -> int:

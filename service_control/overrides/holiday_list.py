@@ -1,7 +1,5 @@
 """Holiday List hooks: a changed calendar moves the deadlines of open SLA clocks."""
 
-from datetime import timedelta
-
 import frappe
 from frappe.utils import getdate
 
@@ -9,7 +7,8 @@ from service_control.utils import clear_calendar_cache
 
 
 def on_update(doc, method=None):
-	"""Recompute, in the background, only the clocks that can span a date added or removed."""
+	"""Review, in the background, the open cases of the companies on this list when its dates
+	change."""
 	before = doc.get_doc_before_save()
 	old = {getdate(row.holiday_date) for row in before.holidays} if before else set()
 	new = {getdate(row.holiday_date) for row in doc.holidays}
@@ -17,15 +16,13 @@ def on_update(doc, method=None):
 	if not changed:
 		return
 	clear_calendar_cache()
-	since, until = min(changed), max(changed) + timedelta(days=1)
+	since, until = min(changed), max(changed)
 	frappe.enqueue(
 		"service_control.service_control.sla.recompute.recompute_open_clocks",
 		queue="long",
-		# one job per range: a second edit with another range must not be deduplicated away
+		# one job per range of dates: a second edit with another range must not be deduplicated
 		job_id=f"service_control:recompute:{doc.name}:{since}:{until}",
 		deduplicate=True,
 		holiday_list=doc.name,
-		since=since,
-		until=until,
 		enqueue_after_commit=True,
 	)

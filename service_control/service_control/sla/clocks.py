@@ -14,18 +14,12 @@ procedures have two urgencies, kept as a Select).
 
 from datetime import datetime, timedelta
 
-from frappe.utils import flt, get_datetime, now_datetime
+from frappe.utils import cint, flt, get_datetime, now_datetime
 
 from service_control.core import settings as settings_rules
-from service_control.core.escalation import overall_state
-from service_control.core.sla import (
-	Pause,
-	compute_clock,
-	derived_deadlines,
-	is_derived,
-	next_check_on,
-	stopped_state,
-)
+from service_control.core.escalation import EscalationLevel, overall_state
+from service_control.core.sla import Pause, derived_deadlines, stopped_state
+from service_control.core.sla_review import StageClock, review_case
 from service_control.utils import get_clock, get_settings
 
 #: Parent doctypes with SLA clocks, and the field naming who owns the case (escalation level
@@ -58,6 +52,19 @@ def get_pauses(doc) -> list[Pause]:
 	]
 
 
+def escalation_levels(company: str | None) -> list[EscalationLevel]:
+	"""The escalation levels of ``company``: its own when it has any, else the default ones."""
+	return [
+		EscalationLevel.from_row(row)
+		for row in settings_rules.rows_for_company(get_settings().escalation_levels, company)
+	]
+
+
+def is_critical(doc) -> bool:
+	field = CLOCK_PARENTS[doc.doctype]["severity_field"]
+	return bool(field and doc.get(field) == "Critical")
+
+
 def update_clocks(
 	doc,
 	*,
@@ -68,57 +75,93 @@ def update_clocks(
 	now: datetime | None = None,
 	stopped: bool = False,
 ) -> None:
-	"""Recompute every stage clock of ``doc`` with the core; the same code runs on each save.
+	"""Review every stage clock of ``doc`` with the core (``core.sla_review.review_case``) and set
+	the rows and the case's deadline fields; the same code runs on each save.
 
-	``stopped``: the case is cancelled, so stages not met yet stop for good (no sweep, no
-	escalation, no recompute).
+	``stopped``: the case is cancelled, so stages not met yet stop for good (no deadline, no
+	sweep, no escalation, no recompute).
 
-	A clock that ``core.sla.is_derived`` stores no due, at-risk or next-check instant: the sweep
-	reads it by its start, and ``show_derived_deadlines`` gives the form its instants.
+	A clock that ``core.sla.is_derived`` stores no due or at-risk instant (a calendar change then
+	rewrites the case's row only); ``show_derived_deadlines`` gives the form its instants. The
+	escalations the review finds due are left to the sweep: the case's next check is then when
+	the first of them fired.
 	"""
+	keep_sla_rows(doc)
 	if stopped:
 		show_derived_deadlines(doc)  # a stopped clock keeps the deadline it had
 		for row in doc.get("sla_clocks") or []:
 			row.state = stopped_state(row.state).value
-			row.at_risk_on = row.next_on = None
+			row.at_risk_on = None
 			row.derived = 0
-		doc.sla_state = overall_state([row.state for row in doc.get("sla_clocks") or []])
+		set_case_fields(doc, overall_state([row.state for row in doc.get("sla_clocks") or []]))
 		return
 	now = now or now_datetime()
 	caps = caps or {}
-	pauses = get_pauses(doc)
-	share = at_risk_share()
-	rows = {row.stage: row for row in doc.get("sla_clocks") or []}
-	for stage, (hours, basis) in get_targets(doc.doctype, urgency, doc.get("company")).items():
-		cap = get_datetime(caps[stage]) if caps.get(stage) else None
-		result = compute_clock(
-			start=get_datetime(start),
+	targets = get_targets(doc.doctype, urgency, doc.get("company"))
+	start = get_datetime(start)
+	clocks = [
+		StageClock(
+			stage=stage,
+			start=start,
 			allowance=timedelta(hours=hours),
 			clock=get_clock(basis, doc.get("company")),
-			now=now,
-			pauses=pauses,
-			met_on=get_datetime(met.get(stage)) if met.get(stage) else None,
-			at_risk_share=share,
-			cap=cap,
+			met_on=get_datetime(met[stage]) if met.get(stage) else None,
+			cap=get_datetime(caps[stage]) if caps.get(stage) else None,
+			escalated_level=cint(row.escalated_level) if (row := _row(doc, stage)) else 0,
 		)
-		derived = is_derived(result.state, pauses, cap)
-		row = rows.get(stage) or doc.append("sla_clocks", {"stage": stage})
+		for stage, (hours, basis) in targets.items()
+	]
+	review = review_case(
+		clocks,
+		now=now,
+		pauses=get_pauses(doc),
+		levels=escalation_levels(doc.get("company")),
+		critical=is_critical(doc),
+		at_risk_share=at_risk_share(),
+	)
+	for stage_clock, stage in zip(clocks, review.stages, strict=True):
+		hours, basis = targets[stage.stage]
+		row = _row(doc, stage.stage) or doc.append("sla_clocks", {"stage": stage.stage})
 		row.update(
 			{
 				"start_on": start,
 				"allowance_hours": hours,
 				"basis": basis,
-				"cap_on": caps.get(stage),
+				"cap_on": stage_clock.cap,
 				"company": doc.get("company"),
-				"due_on": None if derived else result.due_on,
-				"at_risk_on": None if derived else result.at_risk_on,
-				"next_on": None if derived else next_check_on(result.state, result.at_risk_on, result.due_on),
-				"derived": int(derived),
-				"met_on": result.met_on,
-				"state": result.state.value,
+				"due_on": None if stage.derived else stage.due_on,
+				"at_risk_on": None if stage.derived else stage.at_risk_on,
+				"derived": int(stage.derived),
+				"met_on": stage.met_on,
+				"state": stage.state.value,
 			}
 		)
-	doc.sla_state = overall_state([row.state for row in doc.get("sla_clocks") or []])
+	set_case_fields(doc, review.state, review.due_by, review.due_stage, review.check_on)
+
+
+#: Child tables whose rows a save only adds or updates, never removes (both read-only).
+SLA_ROW_TABLES = ("Service SLA Clock", "Service SLA Pause")
+
+
+def keep_sla_rows(doc) -> None:
+	"""Spare the save Frappe's ``delete ... where parent = %s and name not in (...)`` on the clock
+	and pause tables: under REPEATABLE READ it locks the gap after the case's rows in the
+	``parent`` index, and two users saving the newest cases at once (each inserting its first
+	pause, or a new case its clocks) then deadlock on each other's gap. The rows of these tables
+	are written by the app alone and never removed, so there is nothing for the delete to do."""
+	doc.flags.ignore_children_type = (*(doc.flags.ignore_children_type or ()), *SLA_ROW_TABLES)
+
+
+def set_case_fields(doc, state, due_by=None, due_stage=None, next_on=None) -> None:
+	"""The case's SLA fields: its list-view state, its next deadline and the sweep's next check."""
+	doc.sla_state = state
+	doc.due_by = due_by
+	doc.due_stage = due_stage
+	doc.sla_next_on = next_on
+
+
+def _row(doc, stage: str):
+	return next((row for row in doc.get("sla_clocks") or [] if row.stage == stage), None)
 
 
 def show_derived_deadlines(doc) -> None:

@@ -12,9 +12,9 @@ from service_control.core import complaint as rules
 from service_control.core.references import check_reference, check_serial
 from service_control.notifications import alert
 from service_control.portal import customer_condition, get_portal_customers, is_portal_user
-from service_control.service_control import sla
 from service_control.service_control.cases import load_reference, load_serial, sync_pauses, user_changes
 from service_control.service_control.doctype.customer_complaint.portal import apply_portal_defaults
+from service_control.service_control.sla import clocks as sla
 from service_control.utils import domain_errors, get_settings
 
 REFERENCE_FIELDS = (
@@ -68,6 +68,8 @@ class CustomerComplaint(Document):
 		delivery_note: DF.Link | None
 		department: DF.Link | None
 		description: DF.TextEditor
+		due_by: DF.Datetime | None
+		due_stage: DF.Literal["First Reply", "Arrangement", "Resolution", "Closure", "Repair"]
 		first_response_on: DF.Datetime | None
 		investigation_owner: DF.Link | None
 		item_code: DF.Link | None
@@ -89,6 +91,7 @@ class CustomerComplaint(Document):
 		serial_no: DF.Link | None
 		severity: DF.Literal["Minor", "Major", "Critical"]
 		sla_clocks: DF.Table[ServiceSLAClock]
+		sla_next_on: DF.Datetime | None
 		sla_pauses: DF.Table[ServiceSLAPause]
 		sla_state: DF.Literal["On Track", "At Risk", "Breached", "Met", "Met Late", "Paused", "Stopped"]
 		status: DF.Literal["Open", "Investigating", "Awaiting Customer", "Answered", "Closed", "Cancelled"]
@@ -102,7 +105,7 @@ class CustomerComplaint(Document):
 
 	def validate(self):
 		now = now_datetime()
-		self.title = self.customer_name or self.customer
+		self.title = rules.case_title(self.customer_name or self.customer, self.category, self.item_name)
 		before = self.get_doc_before_save()
 		old_status = before.status if before else None
 		with domain_errors(title=_("Invalid complaint")):

@@ -15,10 +15,11 @@ from frappe.model.document import Document
 from frappe.utils import get_datetime, getdate, now_datetime
 
 from service_control.core import repair as rules
+from service_control.core.complaint import case_title
 from service_control.core.references import check_reference, check_serial
 from service_control.portal import customer_condition, get_portal_customers, is_portal_user
-from service_control.service_control import sla
 from service_control.service_control.cases import load_reference, load_serial, sync_pauses, user_changes
+from service_control.service_control.sla import clocks as sla
 from service_control.utils import domain_errors, get_settings
 
 
@@ -56,6 +57,8 @@ class RepairRequest(Document):
 		decision_note: DF.SmallText | None
 		delivery_date: DF.Date | None
 		delivery_note: DF.Link | None
+		due_by: DF.Datetime | None
+		due_stage: DF.Literal["First Reply", "Arrangement", "Resolution", "Closure", "Repair"]
 		fault_description: DF.Text
 		fault_type: DF.Data | None
 		first_response_on: DF.Datetime | None
@@ -73,6 +76,7 @@ class RepairRequest(Document):
 		serial_no: DF.Link | None
 		service_address: DF.SmallText | None
 		sla_clocks: DF.Table[ServiceSLAClock]
+		sla_next_on: DF.Datetime | None
 		sla_pauses: DF.Table[ServiceSLAPause]
 		sla_state: DF.Literal["On Track", "At Risk", "Breached", "Met", "Met Late", "Paused", "Stopped"]
 		status: DF.Literal[
@@ -91,7 +95,7 @@ class RepairRequest(Document):
 
 	def validate(self):
 		now = now_datetime()
-		self.title = self.customer_name or self.customer
+		self.title = case_title(self.customer_name or self.customer, self.fault_type, self.item_name)
 		before = self.get_doc_before_save()
 		old_status = before.status if before else None
 		with domain_errors(title=_("Invalid repair request")):

@@ -5,6 +5,7 @@ import hashlib
 
 import frappe
 from frappe.model.document import Document
+from frappe.utils import flt
 
 from service_control.core import settings as rules
 from service_control.core.repair import SATISFIED_STARS
@@ -95,6 +96,9 @@ class ServiceControlSettings(Document):
 	def on_update(self):
 		clear_calendar_cache()
 		companies = self._companies_with_changed_hours()
+		if self._review_policy_changed():
+			# every open case's next check and escalations follow the levels and the share
+			companies = frappe.get_all("Company", pluck="name")
 		if not companies:
 			return
 		# new working hours move the running working-hour deadlines of the companies whose week
@@ -114,6 +118,19 @@ class ServiceControlSettings(Document):
 			enqueue_after_commit=True,
 			**kwargs,
 		)
+
+	def _review_policy_changed(self) -> bool:
+		"""Whether the escalation levels or the at-risk share changed: both set when a case is
+		looked at next."""
+		before = self.get_doc_before_save()
+		if not before:
+			return False
+		fields = [df.fieldname for df in frappe.get_meta("Service Escalation Level").fields]
+
+		def levels(doc):
+			return [tuple(row.get(f) for f in fields) for row in doc.escalation_levels]
+
+		return levels(before) != levels(self) or flt(before.at_risk_percent) != flt(self.at_risk_percent)
 
 	def _companies_with_changed_hours(self) -> list[str]:
 		before = self.get_doc_before_save()

@@ -243,3 +243,26 @@ class TestServiceControlSettings(FrappeTestCase):
 			self.assertIn(TEST_COMPANY, companies)
 			self.assertNotIn(OTHER_COMPANY, companies)
 			self.assertNotEqual(enqueue.call_args.kwargs["job_id"], kwargs["job_id"])
+
+	def test_escalation_or_at_risk_change_queues_a_review_of_every_open_case(self):
+		enqueue_path = (
+			"service_control.service_control.doctype.service_control_settings"
+			".service_control_settings.frappe.enqueue"
+		)
+		with patch(enqueue_path) as enqueue:
+			self.settings.escalation_levels[-1].delay_hours = 12
+			self.settings.save()
+			enqueue.assert_called_once()
+			args, kwargs = enqueue.call_args
+			self.assertEqual(args[0], "service_control.service_control.sla.recompute.recompute_open_clocks")
+			self.assertNotIn("companies", kwargs)  # every company
+
+			enqueue.reset_mock()
+			self.settings.at_risk_percent = 80
+			self.settings.save()
+			enqueue.assert_called_once()
+
+			enqueue.reset_mock()
+			self.settings.retention_years = (self.settings.retention_years or 3) + 1
+			self.settings.save()  # nothing a case's review reads
+			enqueue.assert_not_called()

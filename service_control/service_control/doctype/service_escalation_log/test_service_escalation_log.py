@@ -7,8 +7,9 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import now_datetime
 
-from service_control.core.escalation import EscalationLevel
-from service_control.service_control.sla import CLOCK_PARENTS, _log_escalations, run_sweep, sweep_rules
+from service_control.service_control.sla.notify import notify_pending
+from service_control.service_control.sla.review import ReviewJob, log_name
+from service_control.service_control.sla.sweep import review_due, run_sweep
 from service_control.tests.utils import TEST_IGNORE, make_complaint
 
 test_ignore = TEST_IGNORE
@@ -20,24 +21,20 @@ class TestServiceEscalationLog(FrappeTestCase):
 
 	def test_a_level_is_logged_once_per_document_and_stage(self):
 		doc = make_complaint(received_on=now_datetime() - timedelta(hours=50), urgency="Urgent")
-		level = EscalationLevel(2, "Breached", 0, role="Quality Manager")
-		(rule,) = sweep_rules([level], now_datetime())
-		first = _log_escalations(
-			rule, "Customer Complaint", CLOCK_PARENTS["Customer Complaint"], now_datetime()
-		)
+		first = review_due(now_datetime())["escalations"]
 		self.assertGreaterEqual(first, 1)
-		levels = frappe.get_all(
-			"Service SLA Clock", filters={"parent": doc.name, "state": "Breached"}, pluck="escalated_level"
+		level2 = frappe.get_all(
+			"Service Escalation Log", filters={"reference_name": doc.name, "level": 2}, pluck="name"
 		)
-		self.assertEqual(set(levels), {2})
+		self.assertTrue(level2)
+		self.assertIn(log_name("Customer Complaint", doc.name, "Arrangement", 2), level2)
 		# a second worker that had not seen the first's clock update still inserts nothing
 		frappe.db.sql("update `tabService SLA Clock` set escalated_level = 0 where parent = %s", doc.name)
-		second = _log_escalations(
-			rule, "Customer Complaint", CLOCK_PARENTS["Customer Complaint"], now_datetime()
-		)
+		with ReviewJob(now_datetime()) as job:
+			second = job.review("Customer Complaint", [doc.name])["escalations"]
 		self.assertEqual(second, 0)
 		self.assertEqual(
-			frappe.db.count("Service Escalation Log", {"reference_name": doc.name, "level": 2}), first
+			frappe.db.count("Service Escalation Log", {"reference_name": doc.name, "level": 2}), len(level2)
 		)
 
 	def test_closed_or_met_clocks_are_not_escalated(self):
@@ -46,12 +43,8 @@ class TestServiceEscalationLog(FrappeTestCase):
 		self.assertFalse(frappe.db.exists("Service Escalation Log", {"reference_name": doc.name, "level": 2}))
 
 	def test_rows_left_sending_by_a_dead_worker_are_sent_again(self):
-		from service_control.service_control.sla import notify_pending
-
 		doc = make_complaint(received_on=now_datetime() - timedelta(hours=50), urgency="Urgent")
-		level = EscalationLevel(2, "Breached", 0, role="Quality Manager")
-		(rule,) = sweep_rules([level], now_datetime())
-		_log_escalations(rule, "Customer Complaint", CLOCK_PARENTS["Customer Complaint"], now_datetime())
+		review_due(now_datetime())
 		log = frappe.get_all("Service Escalation Log", filters={"reference_name": doc.name}, pluck="name")[0]
 		# claimed by a worker that died: a fresh claim is left alone, an hour-old one is taken again
 		frappe.db.set_value(
