@@ -227,3 +227,23 @@ def test_case_title_says_what_the_case_is_about():
 	assert case_title("Acme", None, "") == "Acme"
 	assert case_title(None, "Noise") == "Noise"
 	assert len(case_title("Acme", "x" * 500)) == TITLE_LENGTH
+
+
+def test_a_requested_deadline_caps_only_once_accepted():
+	from datetime import datetime, timedelta
+
+	from service_control.core.complaint import accepted_deadline, can_accept_deadline
+
+	asked = datetime(2026, 12, 3, 9, 1)
+	four = timedelta(hours=4)
+	# too close: it waits, unless someone accepts it
+	assert accepted_deadline(asked, None, lead=timedelta(minutes=1), min_lead=four) is None
+	assert accepted_deadline(asked, None, lead=timedelta(minutes=1), min_lead=four, accepting=True) == asked
+	# far enough: accepted at once; once accepted it stays while unchanged
+	assert accepted_deadline(asked, None, lead=four, min_lead=four) == asked
+	assert accepted_deadline(asked, asked, lead=timedelta(0), min_lead=four) == asked
+	# a new request is judged afresh, and no request means no cap
+	assert accepted_deadline(asked + timedelta(hours=1), asked, lead=timedelta(0), min_lead=four) is None
+	assert accepted_deadline(None, asked, lead=four, min_lead=four, accepting=True) is None
+	assert can_accept_deadline(["Customer Service User"]) and can_accept_deadline(["Quality Manager"])
+	assert not can_accept_deadline(["Customer", "Service Technician"])

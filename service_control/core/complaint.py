@@ -9,7 +9,7 @@ the Workflow configured on a site says.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from service_control.core.dates import add_months
 from service_control.core.errors import ComplaintError, TransitionError, _
@@ -298,3 +298,36 @@ def case_title(customer: str | None, *about: str | None) -> str:
 	subject = next((" ".join(a.split()) for a in about if a and a.strip()), "")
 	title = f"{customer}: {subject}" if customer and subject else customer or subject
 	return title[:TITLE_LENGTH]
+
+
+#: Who accepts a reply deadline the customer asked for (顾客要求的期限) that leaves less than the
+#: minimum lead: customer service, or quality.
+DEADLINE_ACCEPTING_ROLES = ("Customer Service User", "Quality Manager")
+
+
+def can_accept_deadline(roles: Iterable[str]) -> bool:
+	return bool(set(roles) & set(DEADLINE_ACCEPTING_ROLES))
+
+
+def accepted_deadline(
+	requested: datetime | None,
+	accepted: datetime | None,
+	*,
+	lead: timedelta,
+	min_lead: timedelta,
+	accepting: bool = False,
+) -> datetime | None:
+	"""The customer's requested reply deadline as the company holds itself to it (it caps the
+	first-reply clock), or None while it waits for acceptance.
+
+	The procedures honour a deadline the customer asks for, but the company accepts it: one that
+	leaves at least ``min_lead`` (``lead`` is the working time from receipt to the request) is
+	accepted at once; an earlier one only when a user with ``DEADLINE_ACCEPTING_ROLES`` accepts
+	it (``accepting``). An accepted request stays accepted while it is unchanged; a new request is
+	judged afresh.
+	"""
+	if requested is None:
+		return None
+	if accepting or accepted == requested or lead >= min_lead:
+		return requested
+	return None

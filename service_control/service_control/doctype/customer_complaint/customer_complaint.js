@@ -39,6 +39,30 @@ frappe.ui.form.on("Customer Complaint", {
 				`<span class="indicator ${colour}">${__("SLA")}: ${__(frm.doc.sla_state)}</span>`
 			);
 		}
+		// a requested deadline that leaves less than the minimum lead waits for acceptance
+		if (
+			!frm.is_new() &&
+			frm.doc.customer_deadline &&
+			frm.doc.customer_deadline !== frm.doc.accepted_deadline &&
+			!["Closed", "Cancelled"].includes(frm.doc.status) &&
+			(frappe.user.has_role("Customer Service User") || frappe.user.has_role("Quality Manager"))
+		) {
+			frm.dashboard.add_comment(
+				__("The customer asked for a reply by {0}; it caps the first reply once accepted.", [
+					frappe.datetime.str_to_user(frm.doc.customer_deadline),
+				]),
+				"yellow",
+				true
+			);
+			frm.add_custom_button(__("Accept Requested Deadline"), () =>
+				frappe
+					.xcall(
+						"service_control.service_control.doctype.customer_complaint.customer_complaint.accept_requested_deadline",
+						{ name: frm.doc.name }
+					)
+					.then(() => frm.reload_doc())
+			);
+		}
 		// CAPA: one click from a company-responsibility complaint
 		if (
 			!frm.is_new() &&

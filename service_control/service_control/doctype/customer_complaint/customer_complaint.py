@@ -2,11 +2,12 @@
 # For license information, please see license.txt
 
 import dataclasses
+from datetime import timedelta
 
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import get_datetime, getdate, now_datetime
+from frappe.utils import flt, get_datetime, getdate, now_datetime
 
 from service_control.core import complaint as rules
 from service_control.core.references import check_reference, check_serial
@@ -15,7 +16,7 @@ from service_control.portal import customer_condition, get_portal_customers, is_
 from service_control.service_control.cases import load_reference, load_serial, sync_pauses, user_changes
 from service_control.service_control.doctype.customer_complaint.portal import apply_portal_defaults
 from service_control.service_control.sla import clocks as sla
-from service_control.utils import domain_errors, get_settings
+from service_control.utils import domain_errors, get_clock, get_settings
 
 REFERENCE_FIELDS = (
 	("Sales Invoice", "sales_invoice"),
@@ -43,6 +44,7 @@ class CustomerComplaint(Document):
 			ServiceSLAPause,
 		)
 
+		accepted_deadline: DF.Datetime | None
 		affected_qty: DF.Float
 		answer_method: DF.Literal["", "Phone", "Reply Letter", "E-mail", "Other"]
 		arranged_on: DF.Datetime | None
@@ -65,6 +67,7 @@ class CustomerComplaint(Document):
 		customer: DF.Link
 		customer_deadline: DF.Datetime | None
 		customer_name: DF.Data | None
+		deadline_accepted_by: DF.Link | None
 		delivery_note: DF.Link | None
 		department: DF.Link | None
 		description: DF.TextEditor
@@ -122,13 +125,14 @@ class CustomerComplaint(Document):
 			)
 			rules.check_transition(old_status, self.status, facts, frappe.get_roles())
 		events = self._record_events(old_status, now)
+		self._accept_requested_deadline(before)
 		sync_pauses(self, self.status == rules.AWAITING_CUSTOMER, now)
 		sla.update_clocks(
 			self,
 			start=self.received_on,
 			urgency=self.urgency,
 			met=rules.stage_events(self.status, events),
-			caps={"First Reply": self.customer_deadline},
+			caps={"First Reply": self.accepted_deadline},
 			now=now,
 			stopped=self.status == rules.CANCELLED,
 		)
@@ -215,6 +219,28 @@ class CustomerComplaint(Document):
 		self.update(dataclasses.asdict(events))
 		return events
 
+	def _accept_requested_deadline(self, before) -> None:
+		"""The customer's requested deadline caps the first reply once accepted
+		(``core.complaint.accepted_deadline``); ``accept_requested_deadline`` accepts it. What
+		was accepted is read from the stored record: a request cannot carry its own acceptance."""
+		requested = get_datetime(self.customer_deadline) if self.customer_deadline else None
+		accepting = bool(self.flags.accept_requested_deadline)
+		stored = before.accepted_deadline if before else None
+		accepted = rules.accepted_deadline(
+			requested,
+			get_datetime(stored) if stored else None,
+			lead=get_clock("Working Hours", self.company).between(get_datetime(self.received_on), requested)
+			if requested
+			else timedelta(0),
+			min_lead=timedelta(hours=flt(get_settings().min_deadline_lead_hours)),
+			accepting=accepting,
+		)
+		if accepted != (get_datetime(stored) if stored else None) or not before:
+			self.deadline_accepted_by = frappe.session.user if accepting and accepted else None
+		else:
+			self.deadline_accepted_by = before.deadline_accepted_by
+		self.accepted_deadline = accepted
+
 	def _inform_management_representative(self) -> None:
 		user = get_settings().management_representative
 		if user:
@@ -222,6 +248,24 @@ class CustomerComplaint(Document):
 				self.name, self.customer_name or self.customer
 			)
 			alert([user], subject, self.doctype, self.name, from_user=frappe.session.user)
+
+
+@frappe.whitelist(methods=["POST"])
+def accept_requested_deadline(name: str) -> str:
+	"""Accept the reply deadline the customer asked for, though it leaves less than the minimum
+	lead: the first reply is then due by it. Customer service or quality only."""
+	doc = frappe.get_doc("Customer Complaint", name)
+	doc.check_permission("write")
+	if not rules.can_accept_deadline(frappe.get_roles()):
+		frappe.throw(
+			_("Only customer service or quality can accept a deadline the customer asked for."),
+			frappe.PermissionError,
+		)
+	if not doc.customer_deadline:
+		frappe.throw(_("The customer asked for no reply deadline."))
+	doc.flags.accept_requested_deadline = True
+	doc.save()
+	return doc.accepted_deadline
 
 
 # ------------------------------------------------------------------------------------------

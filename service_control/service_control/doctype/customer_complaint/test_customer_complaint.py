@@ -68,12 +68,67 @@ class TestCustomerComplaint(FrappeTestCase):
 		self.assertEqual(clocks["Arrangement"].state, "On Track")
 		self.assertEqual(doc.sla_state, "On Track")
 
-	def test_customer_deadline_caps_first_reply(self):
+	def test_requested_deadline_caps_the_first_reply_once_accepted(self):
+		from service_control.service_control.doctype.customer_complaint.customer_complaint import (
+			accept_requested_deadline,
+		)
+
+		settings = frappe.get_single("Service Control Settings")
+		self.addCleanup(frappe.clear_document_cache, "Service Control Settings", "Service Control Settings")
+		settings.min_deadline_lead_hours = 10_000  # no request leaves that lead: each one waits
+		settings.save()
 		received = now_datetime() - timedelta(hours=1)
 		deadline = received + timedelta(hours=5)
 		doc = make_complaint(received_on=received, customer_deadline=deadline)
-		first = next(c for c in doc.sla_clocks if c.stage == "First Reply")
-		self.assertEqual(get_datetime(first.due_on), deadline)
+
+		def first_reply_due():
+			doc.reload()
+			shown = as_form_loads("Customer Complaint", doc.name)  # a derived clock stores no due
+			return get_datetime(next(c for c in shown.sla_clocks if c.stage == "First Reply").due_on)
+
+		self.assertIsNone(doc.accepted_deadline)
+		self.assertEqual(get_datetime(doc.due_by), received + timedelta(hours=48))  # the policy's
+		self.assertEqual(first_reply_due(), received + timedelta(hours=48))
+
+		frappe.set_user(CS_USER)
+		accept_requested_deadline(doc.name)
+		self.assertEqual(first_reply_due(), deadline)
+		self.assertEqual(get_datetime(doc.accepted_deadline), deadline)
+		self.assertEqual(doc.deadline_accepted_by, CS_USER)
+		self.assertEqual((get_datetime(doc.due_by), doc.due_stage), (deadline, "First Reply"))
+
+		# a new request is judged afresh: it waits again
+		frappe.set_user("Administrator")
+		doc.customer_deadline = deadline + timedelta(hours=1)
+		doc.save()
+		self.assertIsNone(doc.accepted_deadline)
+		self.assertEqual(first_reply_due(), received + timedelta(hours=48))
+
+		# with no minimum lead the request is accepted at once, by nobody in particular
+		settings.reload()
+		settings.min_deadline_lead_hours = 0
+		settings.save()
+		frappe.clear_document_cache("Service Control Settings", "Service Control Settings")
+		doc.save()
+		self.assertEqual(get_datetime(doc.accepted_deadline), deadline + timedelta(hours=1))
+		self.assertIsNone(doc.deadline_accepted_by)
+		self.assertEqual(first_reply_due(), deadline + timedelta(hours=1))
+
+	def test_only_customer_service_or_quality_accept_a_requested_deadline(self):
+		from service_control.service_control.doctype.customer_complaint.customer_complaint import (
+			accept_requested_deadline,
+		)
+
+		technician = make_user("sc.tech.deadline@example.com", ["Service Technician"])
+		doc = make_complaint(customer_deadline=now_datetime() + timedelta(minutes=1))
+		frappe.set_user(technician)
+		with self.assertRaises(frappe.PermissionError):
+			accept_requested_deadline(doc.name)
+		frappe.set_user("Administrator")
+		self.assertIsNone(frappe.db.get_value("Customer Complaint", doc.name, "accepted_deadline"))
+		plain = make_complaint()
+		with self.assertRaises(frappe.ValidationError):
+			accept_requested_deadline(plain.name)  # nothing was asked for
 
 	def test_bad_input_rejected_and_nothing_saved(self):
 		count = frappe.db.count("Customer Complaint")

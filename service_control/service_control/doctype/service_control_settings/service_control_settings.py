@@ -41,6 +41,7 @@ class ServiceControlSettings(Document):
 		escalation_levels: DF.Table[ServiceEscalationLevel]
 		key_customer_visit_months: DF.Int
 		management_representative: DF.Link | None
+		min_deadline_lead_hours: DF.Float
 		repair_satisfied_rating: DF.Int
 		retention_years: DF.Int
 		satisfaction_target_percent: DF.Percent

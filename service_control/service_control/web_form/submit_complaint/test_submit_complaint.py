@@ -72,6 +72,37 @@ class TestPortalComplaint(FrappeTestCase):
 		self.assertEqual(len(doc.sla_clocks), 4)  # the desk's validate ran: clocks started
 		self.assertEqual(doc.owner, PORTAL_USER)
 
+	def test_a_deadline_one_minute_away_from_the_portal_sets_no_alarm(self):
+		"""A customer cannot set the company's alarms: a requested deadline that leaves less than
+		the minimum lead (4 working hours by default) is recorded as requested and caps nothing
+		until customer service accepts it, and a request cannot carry its own acceptance."""
+		from service_control.service_control.sla.sweep import review_due
+
+		soon = now_datetime() + timedelta(minutes=1)
+		doc = self.submit(customer_deadline=soon, accepted_deadline=soon)
+		self.assertEqual(get_datetime(doc.customer_deadline), get_datetime(soon))
+		self.assertIsNone(doc.accepted_deadline)
+		first = next(c for c in doc.sla_clocks if c.stage == "First Reply")
+		self.assertNotEqual(get_datetime(first.due_on or doc.due_by), get_datetime(soon))
+		self.assertGreater(get_datetime(doc.due_by), soon + timedelta(hours=1))
+
+		frappe.set_user("Administrator")
+		review_due(soon + timedelta(minutes=5))
+		self.assertNotEqual(frappe.db.get_value("Customer Complaint", doc.name, "sla_state"), "Breached")
+		self.assertFalse(frappe.db.exists("Service Escalation Log", {"reference_name": doc.name}))
+
+	def test_a_portal_user_cannot_accept_their_own_deadline(self):
+		from service_control.service_control.doctype.customer_complaint.customer_complaint import (
+			accept_requested_deadline,
+		)
+
+		doc = self.submit(customer_deadline=now_datetime() + timedelta(minutes=1))
+		frappe.set_user(PORTAL_USER)
+		with self.assertRaises(frappe.PermissionError):
+			accept_requested_deadline(doc.name)
+		frappe.set_user("Administrator")
+		self.assertIsNone(frappe.db.get_value("Customer Complaint", doc.name, "accepted_deadline"))
+
 	def test_another_customer_is_refused_or_overridden(self):
 		frappe.set_user(PORTAL_USER)
 		foreign = frappe.get_doc(
