@@ -410,6 +410,42 @@ class TestCustomerComplaint(FrappeTestCase):
 		self.assertEqual(frappe.db.count("Service SLA Pause", {"parent": doc.name}), 1)
 		self.assertEqual(frappe.db.count("Service SLA Clock", {"parent": doc.name}), 4)
 
+	def test_the_lists_deadline_filters_and_queue_as_an_agent_runs_them(self):
+		"""The filters the list's presets and My Queue send (``frappe.get_list`` as the desk's
+		reportview does), as a Customer Service User: overdue, due today, mine, soonest first."""
+		from frappe.desk.form.assign_to import add as assign
+
+		now = now_datetime()
+		overdue = make_complaint(received_on=now - timedelta(hours=60), description="overdue")
+		fresh = make_complaint(received_on=now - timedelta(minutes=5), description="fresh")
+		waiting = make_complaint(received_on=now - timedelta(hours=2), description="waiting")
+		waiting.status = "Awaiting Customer"
+		waiting.save()
+		self.assertIsNone(waiting.due_by)  # held by the pause before any stage ran out: no deadline
+		for doc in (overdue, fresh):
+			assign({"assign_to": [CS_USER], "doctype": "Customer Complaint", "name": doc.name})
+		frappe.set_user(CS_USER)
+
+		def names(filters, order_by="due_by asc"):
+			return frappe.get_list("Customer Complaint", filters=filters, order_by=order_by, pluck="name")
+
+		late = names([["due_by", "<", now], ["due_stage", "is", "set"]])
+		self.assertIn(overdue.name, late)
+		self.assertNotIn(fresh.name, late)
+		self.assertNotIn(waiting.name, late)
+		# fresh: first reply due in 48 h, so not today; overdue: its deadline has passed already
+		self.assertNotIn(fresh.name, names([["due_by", "Timespan", "today"]]))
+		self.assertIn(fresh.name, names([["due_by", "Timespan", "next 7 days"]]))
+		queue = names(
+			[
+				["_assign", "like", f"%{CS_USER}%"],
+				["status", "not in", ["Closed", "Cancelled"]],
+				["due_by", "is", "set"],
+			]
+		)
+		self.assertEqual([n for n in queue if n in (overdue.name, fresh.name)], [overdue.name, fresh.name])
+		self.assertNotIn(waiting.name, queue)
+
 	def test_cancelled_complaint_stops_its_clocks(self):
 		doc = make_complaint(received_on=now_datetime() - timedelta(hours=100))
 		doc.status = "Cancelled"
