@@ -20,6 +20,10 @@ before_uninstall = "service_control.setup.uninstall.before_uninstall"
 # -------
 before_tests = "service_control.tests.utils.before_tests"
 
+# The work queue's Due By column, presets and calendar, shared by the case lists (served from
+# public/, no build step)
+app_include_js = ["/assets/service_control/js/service_deadlines.js"]
+
 # Form scripts on ERPNext doctypes
 # ---------------------------------
 doctype_js = {
