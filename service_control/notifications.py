@@ -12,6 +12,8 @@ from frappe.utils import add_to_date, now_datetime
 
 #: Rows claimed longer ago than this belong to a worker that died; they are claimed again.
 STALE_CLAIM_HOURS = 1
+#: Tries of a row whose sending lost a deadlock to a concurrent save.
+SEND_ATTEMPTS = 3
 
 
 def rowcount() -> int:
@@ -59,10 +61,15 @@ def alert(users: list[str], subject: str, doctype: str, name: str, from_user: st
 def assign(
 	users: list[str], subject: str, doctype: str, name: str, *, date=None, notify: bool = False
 ) -> None:
-	"""Assign the document to each user (an open ToDo in their "Assigned to me")."""
+	"""Assign the document to each user (an open ToDo in their "Assigned to me").
+
+	The document's row is locked first, as a save of it does before it touches its ToDos: a job
+	that assigned first and then updated the row's ``_assign`` would wait on a user's save that
+	holds the row and waits on the job's new ToDo (a deadlock)."""
 	from frappe.desk.form.assign_to import add
 
 	if users:
+		frappe.db.get_value(doctype, name, "name", for_update=True)
 		add(
 			{
 				"assign_to": users,
@@ -74,6 +81,13 @@ def assign(
 			},
 			ignore_permissions=True,
 		)
+
+
+def lost_deadlock(error: BaseException) -> bool:
+	"""Whether ``error`` is MariaDB rolling this transaction back to break a deadlock."""
+	if isinstance(error, frappe.QueryDeadlockError):
+		return True
+	return bool(error.args) and isinstance(error.args[0], int) and frappe.db.is_deadlocked(error)
 
 
 def send_pending(
@@ -90,7 +104,9 @@ def send_pending(
 	``send(row)`` notifies and returns the recipients. A row that fails is rolled back to its
 	savepoint, marked Failed with the traceback and logged against ``reference(row)``; the others
 	go on. Outside tests each row is committed on its own, so a later failure never re-sends or
-	loses one. The log doctype has the fields status (Pending / Sending / Sent / Failed), claim,
+	loses one. A row whose sending lost a deadlock (MariaDB rolled back the whole transaction,
+	savepoint included) is sent again, up to ``SEND_ATTEMPTS`` times, then left Pending for the
+	next run: sending is idempotent until its row is marked Sent. The log doctype has the fields status (Pending / Sending / Sent / Failed), claim,
 	recipients, notified_on and error; an index on status keeps the claim cheap.
 	"""
 	claim, now = frappe.generate_hash(length=12), now_datetime()
@@ -109,27 +125,38 @@ def send_pending(
 	rows = frappe.get_all(
 		log_doctype, filters={"claim": claim, "status": "Sending"}, fields=["name", *fields]
 	)
+	if not frappe.flags.in_test:
+		frappe.db.commit()  # the claim holds whatever happens to the rows below
 	sent = 0
 	for row in rows:
-		frappe.db.savepoint("sc_notify")
-		try:
-			recipients = send(row)
-			frappe.db.set_value(
-				log_doctype,
-				row.name,
-				{"status": "Sent", "recipients": "\n".join(recipients), "notified_on": now_datetime()},
-				update_modified=False,
-			)
-			sent += 1
-		except Exception:
-			frappe.db.rollback(save_point="sc_notify")
-			frappe.db.set_value(
-				log_doctype, row.name, {"status": "Failed", "error": frappe.get_traceback()[-1000:]}
-			)
-			reference_doctype, reference_name = reference(row)
-			frappe.log_error(
-				title=error_title, reference_doctype=reference_doctype, reference_name=reference_name
-			)
+		for attempt in range(1, SEND_ATTEMPTS + 1):
+			frappe.db.savepoint("sc_notify")
+			try:
+				recipients = send(row)
+				frappe.db.set_value(
+					log_doctype,
+					row.name,
+					{"status": "Sent", "recipients": "\n".join(recipients), "notified_on": now_datetime()},
+					update_modified=False,
+				)
+				sent += 1
+			except Exception as e:
+				if lost_deadlock(e) and not frappe.flags.in_test:
+					# the whole transaction is gone: this row's work only, the rows before are committed
+					frappe.db.rollback()
+					if attempt < SEND_ATTEMPTS:
+						continue
+					frappe.db.set_value(log_doctype, row.name, "status", "Pending", update_modified=False)
+				else:
+					frappe.db.rollback(save_point="sc_notify")
+					frappe.db.set_value(
+						log_doctype, row.name, {"status": "Failed", "error": frappe.get_traceback()[-1000:]}
+					)
+					reference_doctype, reference_name = reference(row)
+					frappe.log_error(
+						title=error_title, reference_doctype=reference_doctype, reference_name=reference_name
+					)
+			break
 		if not frappe.flags.in_test:
 			frappe.db.commit()  # nosemgrep: one row per transaction, see the docstring
 	return sent

@@ -1,13 +1,44 @@
-"""What customer complaints and repair requests share as service cases on Frappe: loading the
-sales documents and serial numbers they point at (the rules are in core.references), the pause
-rows of their SLA clocks, and which fields a user changed."""
+"""What customer complaints and repair requests share as service cases on Frappe: how a save
+locks the case (``ServiceCase``), loading the sales documents and serial numbers they point at
+(the rules are in core.references), the pause rows of their SLA clocks, and which fields a user
+changed."""
 
 import frappe
 from frappe import _
+from frappe.model.document import Document
 
 from service_control.core.record_lock import changed_fields
 from service_control.core.references import ReferenceDoc, SerialFacts
 from service_control.core.sla import pause_change
+
+
+class ServiceCase(Document):
+	"""A case with SLA clocks (Customer Complaint, Repair Request)."""
+
+	def load_doc_before_save(self, *, raise_exception: bool = False):
+		"""Lock the case's own row, then read the record as it was without locking its child rows.
+
+		Frappe reads the record and every child table ``for update``. Under REPEATABLE READ that
+		locks, in each child table's ``parent`` index, the gap after the case's rows; the newest
+		cases all share the gap at the end, and two users putting them on hold at once (each
+		inserting its first pause row) deadlock on each other's gap. The row lock alone
+		serialises the saves of a case, since every writer of its rows (a save, the SLA sweep)
+		takes it first; the case's fields are read with it (the latest committed, so
+		``check_if_latest`` still sees a concurrent save), the child rows as this transaction sees
+		them, which only the version diff reads.
+		"""
+		self._doc_before_save = None
+		if self.is_new():
+			return
+		row = frappe.db.get_value(self.doctype, self.name, "*", as_dict=True, for_update=True)
+		if not row:
+			if raise_exception:
+				raise frappe.DoesNotExistError(doctype=self.doctype)
+			frappe.clear_last_message()
+			return
+		before = frappe.get_doc(self.doctype, self.name)
+		before.update(row)
+		self._doc_before_save = before
 
 
 def load_reference(doctype: str, name: str) -> ReferenceDoc:

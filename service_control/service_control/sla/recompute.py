@@ -56,15 +56,19 @@ def recompute_open_clocks(
 	with ReviewJob(now) as job:
 		for parenttype in CLOCK_PARENTS:
 			params["last"] = ""
-			while names := job.claim(
-				f"""select name from `tab{parenttype}`
-				where {where} and name > %(last)s
-				order by name limit %(limit)s
-				for update""",
-				params,
-			):
+			while True:
+				names, batch = job.next_batch(
+					parenttype,
+					f"""select name from `tab{parenttype}`
+					where {where} and name > %(last)s
+					order by name limit %(limit)s
+					for update""",
+					params,
+				)
+				if not names:
+					break
 				params["last"] = names[-1]
-				reviewed += job.review(parenttype, names)["reviewed"]
+				reviewed += batch["reviewed"]
 				frappe.publish_progress(
 					reviewed * 100 / max(total, 1),
 					title=_("Recomputing SLA deadlines"),

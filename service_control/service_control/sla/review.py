@@ -22,12 +22,14 @@ from frappe.utils import flt
 from service_control.core.escalation import EscalationLevel
 from service_control.core.sla import LIVE_STATES, ClockState, Pause
 from service_control.core.sla_review import StageClock, review_case
-from service_control.notifications import rowcount
+from service_control.notifications import lost_deadlock, rowcount
 from service_control.service_control.sla.clocks import CLOCK_PARENTS, at_risk_share, escalation_levels
 from service_control.utils import get_clock
 
 #: Cases per batch: one transaction, a few statements.
 BATCH_SIZE = 1_000
+#: Tries of a batch that lost a deadlock.
+BATCH_ATTEMPTS = 3
 
 _LIVE = tuple(state.value for state in LIVE_STATES)
 _MOVES = {ClockState.BREACHED.value: "breached", ClockState.AT_RISK.value: "at_risk"}
@@ -118,6 +120,22 @@ class ReviewJob:
 		if parenttype and all((parenttype, name) in self._seen for name in names):
 			return []
 		return names
+
+	def next_batch(self, parenttype: str, query: str, params: dict) -> tuple[list[str], dict[str, int]]:
+		"""Claim the next batch with ``query`` and review it: ``(names, stats)``, no names once
+		there is none. A batch that loses a deadlock is rolled back whole by MariaDB; a review is
+		idempotent, so the batch is claimed and reviewed again, up to ``BATCH_ATTEMPTS`` times."""
+		for attempt in range(1, BATCH_ATTEMPTS + 1):
+			names: list[str] = []
+			try:
+				names = self.claim(query, params, parenttype)
+				return names, (self.review(parenttype, names) if names else {})
+			except Exception as e:
+				if self.inline or attempt == BATCH_ATTEMPTS or not lost_deadlock(e):
+					raise
+				frappe.db.rollback()
+				self._seen.difference_update((parenttype, name) for name in names)
+		raise AssertionError("unreachable")
 
 	def review(self, parenttype: str, names: list[str]) -> dict[str, int]:
 		"""Review the cases ``names`` (locked by ``claim``) and write what changed; commits the

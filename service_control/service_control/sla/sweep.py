@@ -43,19 +43,22 @@ def review_due(now: datetime, batch_size: int = BATCH_SIZE) -> dict:
 	Idempotent: a reviewed case's next check lies after ``now`` (or it has none), so a second run
 	at the same instant finds nothing; an escalation log row is named by document, stage and
 	level, so no level is logged twice, whatever runs concurrently. A case a user is saving at
-	that moment is skipped (its row is locked): the save reviews it.
+	that moment is skipped (its row is locked): the save reviews it. A batch that loses a
+	deadlock is reviewed again (``ReviewJob.next_batch``).
 	"""
 	stats = {"reviewed": 0, "breached": 0, "at_risk": 0, "escalations": 0}
+	query = """select name from `tab{}`
+		where sla_next_on <= %(now)s
+		order by sla_next_on limit %(limit)s
+		for update skip locked"""
 	with ReviewJob(now) as job:
 		for parenttype in CLOCK_PARENTS:
-			while names := job.claim(
-				f"""select name from `tab{parenttype}`
-				where sla_next_on <= %(now)s
-				order by sla_next_on limit %(limit)s
-				for update skip locked""",
-				{"now": now, "limit": batch_size},
-				parenttype,
-			):
-				for key, value in job.review(parenttype, names).items():
+			while True:
+				names, batch = job.next_batch(
+					parenttype, query.format(parenttype), {"now": now, "limit": batch_size}
+				)
+				if not names:
+					break
+				for key, value in batch.items():
 					stats[key] += value
 	return stats

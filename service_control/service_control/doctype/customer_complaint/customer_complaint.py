@@ -6,14 +6,19 @@ from datetime import timedelta
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import flt, get_datetime, getdate, now_datetime
 
 from service_control.core import complaint as rules
 from service_control.core.references import check_reference, check_serial
 from service_control.notifications import alert
 from service_control.portal import customer_condition, get_portal_customers, is_portal_user
-from service_control.service_control.cases import load_reference, load_serial, sync_pauses, user_changes
+from service_control.service_control.cases import (
+	ServiceCase,
+	load_reference,
+	load_serial,
+	sync_pauses,
+	user_changes,
+)
 from service_control.service_control.doctype.customer_complaint.portal import apply_portal_defaults
 from service_control.service_control.sla import clocks as sla
 from service_control.utils import domain_errors, get_clock, get_settings
@@ -25,7 +30,7 @@ REFERENCE_FIELDS = (
 )
 
 
-class CustomerComplaint(Document):
+class CustomerComplaint(ServiceCase):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

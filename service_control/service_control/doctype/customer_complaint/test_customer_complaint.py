@@ -1193,6 +1193,59 @@ class TestRecomputeJob(FrappeTestCase):
 		frappe.db.rollback()
 		self.assertIn("Breached", states(held.name))
 
+	def test_a_batch_that_loses_a_deadlock_is_reviewed_again(self):
+		from service_control.service_control.sla.review import ReviewJob
+
+		doc = make_complaint(received_on=now_datetime() - timedelta(hours=60), description="retried")
+		frappe.db.sql("update `tabService SLA Clock` set state = 'On Track' where parent = %s", doc.name)
+		frappe.db.commit()
+		self.addCleanup(self._delete_committed, doc.name)
+		review, calls = ReviewJob.review, []
+
+		def deadlocked_once(job, parenttype, names):
+			calls.append(list(names))
+			if len(calls) == 1:
+				frappe.db.sql("update `tabService SLA Clock` set state = 'Met' where parent = %s", doc.name)
+				raise frappe.QueryDeadlockError("Deadlock found when trying to get lock")
+			return review(job, parenttype, names)
+
+		with patch.object(ReviewJob, "review", deadlocked_once):
+			stats = run_sweep()
+		self.assertGreaterEqual(len(calls), 2)
+		self.assertIn(doc.name, calls[1])  # claimed again after the rollback
+		self.assertGreaterEqual(stats["breached"], 1)
+		frappe.db.rollback()
+		states = set(frappe.get_all("Service SLA Clock", filters={"parent": doc.name}, pluck="state"))
+		self.assertIn("Breached", states)
+		self.assertNotIn("Met", states)  # the lost attempt's write was rolled back with it
+
+	def test_putting_the_newest_cases_on_hold_at_once_never_deadlocks(self):
+		"""Each user puts their own complaint (the newest ones) on hold and resumes it, all at the
+		same moment, three times: every save succeeds, each complaint has its pause rows."""
+		from service_control.tests.concurrency import errors, run_concurrently
+
+		users = [make_user(f"sc.hold{i}@example.com", ["Customer Service User"]) for i in range(4)]
+		docs = [make_complaint(description=f"hold {i}") for i in range(4)]
+		frappe.db.commit()
+		for doc in docs:
+			self.addCleanup(self._delete_committed, doc.name)
+		mine = dict(zip(users, (doc.name for doc in docs), strict=True))
+
+		def toggle(status):
+			def action():
+				doc = frappe.get_doc("Customer Complaint", mine[frappe.session.user])
+				doc.status = status
+				doc.save()
+
+			return action
+
+		for _round in range(3):
+			for status in ("Awaiting Customer", "Open"):
+				self.assertEqual(errors(run_concurrently(toggle(status), users)), [])
+		frappe.db.rollback()
+		for doc in docs:
+			self.assertEqual(frappe.db.count("Service SLA Pause", {"parent": doc.name}), 3)
+
 
 class TestCompanyPolicy(FrappeTestCase):
 	"""Working hours, SLA targets and escalation levels of one company of the group: its complaints

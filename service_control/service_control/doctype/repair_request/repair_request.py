@@ -18,12 +18,18 @@ from service_control.core import repair as rules
 from service_control.core.complaint import case_title
 from service_control.core.references import check_reference, check_serial
 from service_control.portal import customer_condition, get_portal_customers, is_portal_user
-from service_control.service_control.cases import load_reference, load_serial, sync_pauses, user_changes
+from service_control.service_control.cases import (
+	ServiceCase,
+	load_reference,
+	load_serial,
+	sync_pauses,
+	user_changes,
+)
 from service_control.service_control.sla import clocks as sla
 from service_control.utils import domain_errors, get_settings
 
 
-class RepairRequest(Document):
+class RepairRequest(ServiceCase):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
