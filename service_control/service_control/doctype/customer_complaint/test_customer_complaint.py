@@ -1246,6 +1246,82 @@ class TestRecomputeJob(FrappeTestCase):
 		for doc in docs:
 			self.assertEqual(frappe.db.count("Service SLA Pause", {"parent": doc.name}), 3)
 
+	def test_a_recompute_whose_connection_is_reset_leaves_whole_batches_and_a_rerun_finishes(self):
+		"""MariaDB drops the job's connection in its second batch: the first batch stays, the
+		second is rolled back whole (no clock of it moved without its case), and a rerun ends the
+		job."""
+		from service_control.service_control.sla.review import ReviewJob
+
+		docs = [make_complaint(description=f"reset {i}") for i in range(2)]
+		clocks = [self._working_hour_clock(doc) for doc in docs]
+		frappe.db.commit()
+		for doc in docs:
+			self.addCleanup(self._delete_committed, doc.name)
+		by_name = dict(zip((doc.name for doc in docs), clocks, strict=True))
+		first, second = (by_name[name] for name in sorted(by_name))  # the keyset's order
+		write_clocks = ReviewJob._write_clocks
+
+		def reset_in_second_batch(job, rows):
+			if second.name in {row[0] for row in rows}:
+				frappe.db.sql("kill connection connection_id()")
+			return write_clocks(job, rows)
+
+		def due(clock):
+			return get_datetime(frappe.db.get_value("Service SLA Clock", clock.name, "due_on"))
+
+		with patch.object(ReviewJob, "_write_clocks", reset_in_second_batch), self.assertRaises(Exception):
+			recompute_open_clocks(batch_size=1, companies=[TEST_COMPANY])
+		frappe.connect()  # a new connection, as the next job gets
+		self.assertEqual(due(first), self._calendar_due(first))  # committed before the reset
+		self.assertEqual(due(second), get_datetime(second.due_on))  # rolled back with its batch
+		self.assertGreaterEqual(recompute_open_clocks(batch_size=1, companies=[TEST_COMPANY]), 2)
+		frappe.db.rollback()
+		self.assertEqual(due(second), self._calendar_due(second))
+
+	def test_a_sweep_that_dies_mid_batch_writes_nothing_of_it_and_the_next_run_does_it(self):
+		from service_control.service_control.sla.review import ReviewJob
+
+		doc = make_complaint(received_on=now_datetime() - timedelta(hours=60), description="crash")
+		frappe.db.sql("update `tabService SLA Clock` set state = 'On Track' where parent = %s", doc.name)
+		frappe.db.commit()
+		self.addCleanup(self._delete_committed, doc.name)
+
+		def crash(job, parenttype, rows):
+			raise SystemExit("worker killed")
+
+		with patch.object(ReviewJob, "_write_cases", crash), self.assertRaises(SystemExit):
+			run_sweep()
+		frappe.db.rollback()
+		states = set(frappe.get_all("Service SLA Clock", filters={"parent": doc.name}, pluck="state"))
+		self.assertEqual(states, {"On Track"})  # the clock writes before the crash went with it
+		self.assertFalse(frappe.db.exists("Service Escalation Log", {"reference_name": doc.name}))
+		self.assertEqual(
+			frappe.db.sql("select @@session.tx_isolation")[0][0], "REPEATABLE-READ"
+		)  # the job's session was put back
+		run_sweep()
+		frappe.db.rollback()
+		states = set(frappe.get_all("Service SLA Clock", filters={"parent": doc.name}, pluck="state"))
+		self.assertIn("Breached", states)
+		self.assertTrue(frappe.db.exists("Service Escalation Log", {"reference_name": doc.name}))
+
+	def test_a_save_killed_midway_leaves_no_pause_without_its_status(self):
+		"""The connection of a save that puts a complaint on hold dies after the pause row is
+		written: nothing of the save stays (no open pause on a complaint that is not waiting)."""
+		doc = make_complaint(description="killed mid-save")
+		frappe.db.commit()
+		self.addCleanup(self._delete_committed, doc.name)
+		doc = frappe.get_doc("Customer Complaint", doc.name)
+		doc.status = "Awaiting Customer"
+
+		def killed(self_doc, *args, **kwargs):
+			frappe.db.sql("kill connection connection_id()")
+
+		with patch.object(type(doc), "on_update", killed), self.assertRaises(Exception):
+			doc.save()
+		frappe.connect()
+		self.assertEqual(frappe.db.get_value("Customer Complaint", doc.name, "status"), "Open")
+		self.assertEqual(frappe.db.count("Service SLA Pause", {"parent": doc.name}), 0)
+
 
 class TestCompanyPolicy(FrappeTestCase):
 	"""Working hours, SLA targets and escalation levels of one company of the group: its complaints
