@@ -10,7 +10,9 @@ What it does, bounded in time and count, loopback only:
 2. A gunicorn on the site (``frappe.app:application``, as bench's Procfile / supervisor run it,
    from the ``sites`` folder) on a free loopback port, unless ``--url`` names a running one;
    requests carry ``Host: <site>`` and ``Authorization: token key:secret``.
-3. One thread per user, for ``--seconds``, no think time, through the REST calls the desk makes:
+3. One thread per user, for ``--seconds``, with ``--think`` seconds (0.5 to 1.5 times) before each request
+   (0, the default, saturates the workers: latency is then mostly queueing), through the REST
+   calls the desk makes:
    a ToDo insert (the framework floor), the open-complaints list by Due By, and a complaint's
    whole life: filed (``/api/resource``), read (``getdoc``, the form load), owner and plan set
    (``savedocs``), then ``apply_workflow``: Start Investigation, Wait for Customer (the SLA
@@ -371,9 +373,12 @@ class Abandon(Exception):
 class Client:
 	"""One user thread's HTTP session; records every request's latency and error."""
 
-	def __init__(self, base: str, host: str, until: float):
+	def __init__(
+		self, base: str, host: str, until: float, think: float = 0, rng: random.Random | None = None
+	):
 		self.session = requests.Session()
 		self.base, self.until = base, until
+		self.think, self.rng = think, rng or random.Random()
 		self.headers = {"Host": host, "Accept": "application/json"}
 		self.latency: dict[str, list[float]] = defaultdict(list)
 		self.errors: Counter = Counter()
@@ -381,6 +386,8 @@ class Client:
 		self.made: dict[str, list[str]] = defaultdict(list)
 
 	def call(self, action: str, user: dict, method: str, path: str, **kwargs) -> dict:
+		if self.think:  # a person reads and types between clicks: 0.5 to 1.5 times --think
+			timer.sleep(self.think * (0.5 + self.rng.random()))
 		if timer.time() >= self.until:
 			raise Abandon
 		headers = {**self.headers, "Authorization": f"token {user['token']}"}
@@ -462,7 +469,7 @@ class LoadUser(threading.Thread):
 		super().__init__(name=f"load-{index}", daemon=True)
 		self.index, self.users, self.context, self.args = index, users, context, args
 		self.me = users[index]
-		self.client = Client(args.base, args.site, until)
+		self.client = Client(args.base, args.site, until, args.think, random.Random(args.seed + index))
 		self.rng = random.Random(args.seed * 1000 + index)
 		self.rounds = 0
 
@@ -880,6 +887,12 @@ def main() -> None:
 	parser.add_argument("--users", type=int, default=12, help="simulated users (threads), at least 5")
 	parser.add_argument("--seconds", type=float, default=120)
 	parser.add_argument("--sweep-every", type=float, default=2)
+	parser.add_argument(
+		"--think",
+		type=float,
+		default=0,
+		help="seconds a user pauses before each request (0: none, saturating)",
+	)
 	parser.add_argument("--compensation-every", type=int, default=5, help="rounds between compensations")
 	parser.add_argument("--repair-every", type=int, default=3, help="rounds between repair requests")
 	parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (one thread each)")
@@ -948,8 +961,8 @@ def main() -> None:
 		)
 		threads = [LoadUser(i, context["users"], context, args, until) for i in range(args.users)]
 		print(
-			f"Load: {args.users} users for {args.seconds:.0f} s against {args.base}, sweep every"
-			f" {args.sweep_every:g} s (pid {sweep.pid}, log {log_dir / 'sweep.log'})",
+			f"Load: {args.users} users for {args.seconds:.0f} s against {args.base}, think time"
+			f" {args.think:g} s, sweep every {args.sweep_every:g} s (pid {sweep.pid}, log {log_dir / 'sweep.log'})",
 			flush=True,
 		)
 		for thread in threads:
