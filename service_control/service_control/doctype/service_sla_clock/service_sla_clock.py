@@ -1,6 +1,7 @@
 # Copyright (c) 2026, service_control contributors
 # For license information, please see license.txt
 
+import frappe
 from frappe.model.document import Document
 
 
@@ -31,3 +32,8 @@ class ServiceSLAClock(Document):
 	# end: auto-generated types
 	pass
 
+
+def on_doctype_update():
+	"""SLA Performance reads each complaint's clock of a stage and its state: one index lookup
+	that needs no row (the child table's own index is on ``parent`` alone)."""
+	frappe.db.add_index("Service SLA Clock", ["parent", "parenttype", "stage", "state"], "parent_stage_state")

@@ -89,3 +89,24 @@ class TestComplaintAnalysis(FrappeTestCase):
 		self.assertEqual(data, [])
 		_columns, data, *_rest = execute({**FILTERS, "view": "Repeat Complaints", "repeat_by": "Serial No"})
 		self.assertEqual([r["serial_no"] for r in data], [SERIAL])
+
+	def test_repeat_window_includes_its_last_day(self):
+		"""A complaint exactly ``window_days`` after the previous one on the same key repeats it."""
+		later = make_complaint(customer=CUSTOMER_B, item_code=ITEM_X, received_on=datetime(2021, 6, 14, 9))
+
+		def pairs(window):
+			_columns, data, *_rest = execute(
+				{
+					**FILTERS,
+					"view": "Repeat Complaints",
+					"repeat_by": "Customer and Item",
+					"window_days": window,
+				}
+			)
+			return {(r["customer"], r["complaint_names"]) for r in data}
+
+		self.assertEqual(
+			pairs(30),
+			{(CUSTOMER_A, f"{self.c1.name}, {self.c2.name}"), (CUSTOMER_B, f"{self.c4.name}, {later.name}")},
+		)
+		self.assertEqual(pairs(29), {(CUSTOMER_A, f"{self.c1.name}, {self.c2.name}")})

@@ -63,3 +63,62 @@ class TestComplaintRegister(FrappeTestCase):
 		older = names(to_date=(now - timedelta(days=30)).date())
 		self.assertIn(old.name, older)
 		self.assertNotIn(new.name, older)
+
+	def test_too_many_rows_refused_with_a_translated_message(self):
+		from datetime import timedelta
+		from unittest.mock import patch
+
+		from frappe.translate import clear_cache
+		from frappe.utils import now_datetime
+
+		from service_control.service_control.report.complaint_register import complaint_register
+
+		make_customer("_Test SC Register Customer")
+		now = now_datetime()
+		mine = make_complaint(customer="_Test SC Register Customer", received_on=now - timedelta(hours=1))
+		make_complaint(received_on=now - timedelta(hours=2))
+		today = now.date()
+		with patch.object(complaint_register, "MAX_ROWS", 1):
+			with self.assertRaises(frappe.ValidationError) as refused:
+				execute({"company": TEST_COMPANY, "from_date": today - timedelta(days=1), "to_date": today})
+			self.assertIn("Narrow the period", str(refused.exception))
+			frappe.clear_messages()
+			# narrower filters are listed
+			_columns, data, *_rest = execute(
+				{
+					"company": TEST_COMPANY,
+					"customer": "_Test SC Register Customer",
+					"from_date": today - timedelta(days=1),
+				}
+			)
+			self.assertEqual([row.name for row in data], [mine.name])
+
+			clear_cache()
+			frappe.local.lang = "zh"
+			try:
+				with self.assertRaises(frappe.ValidationError) as refused:
+					execute({"company": TEST_COMPANY, "from_date": today - timedelta(days=1)})
+			finally:
+				frappe.local.lang = "en"
+				frappe.clear_messages()
+			self.assertIn("缩小", str(refused.exception))
+
+	def test_default_period_lists_the_last_month(self):
+		"""The filters the desk sends by default (complaint_register.js): the last month."""
+		from datetime import timedelta
+
+		from frappe.utils import add_months, getdate, now_datetime
+
+		now = now_datetime()
+		recent = make_complaint(received_on=now - timedelta(days=3))
+		old = make_complaint(received_on=now - timedelta(days=45))
+		today = getdate(now)
+		_columns, data, *_rest = execute(
+			{"company": TEST_COMPANY, "from_date": add_months(today, -1), "to_date": today}
+		)
+		names = [row.name for row in data]
+		self.assertIn(recent.name, names)
+		self.assertNotIn(old.name, names)
+		# newest first
+		received = [row.received_on for row in data]
+		self.assertEqual(received, sorted(received, reverse=True))
