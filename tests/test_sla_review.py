@@ -45,6 +45,7 @@ def test_due_by_is_the_earliest_deadline_of_a_stage_not_met():
 	]
 	review = review_case(clocks, now=at(1, 11))
 	assert (review.due_by, review.due_stage) == (at(3, 9), "Arrangement")  # 16 working hours
+	assert review.last_due == at(11, 9)  # the resolution: 56 working hours, the 8th a holiday
 	assert review.stages[0].state == ClockState.MET
 	assert review.state == ClockState.ON_TRACK.value
 	# the customer's earlier deadline wins, and makes its stage the case's deadline
@@ -61,7 +62,7 @@ def test_a_tie_goes_to_the_earlier_stage_and_an_overdue_stage_stays_the_deadline
 
 def test_a_case_held_by_a_pause_has_no_deadline_and_no_next_check():
 	review = review_case([stage("First Reply", 16 * HOUR)], now=at(1, 12), pauses=[Pause(at(1, 10), None)])
-	assert (review.due_by, review.due_stage, review.next_on) == (None, None, None)
+	assert (review.due_by, review.due_stage, review.next_on, review.last_due) == (None, None, None, None)
 	assert review.stages[0].state == ClockState.PAUSED
 	assert next_deadline(review.stages) == (None, None)
 

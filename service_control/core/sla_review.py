@@ -8,7 +8,7 @@ again), so the sweep reads one index of cases: with nothing new it reads no row 
 many cases are open, and a calendar change rewrites one row per case.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
@@ -63,6 +63,9 @@ class CaseReview:
 	#: running clock is held by a pause.
 	due_by: datetime | None
 	due_stage: str | None
+	#: The latest due instant of the clocks not met: a calendar change from a day after it moves
+	#: nothing of the case (the recompute skips it).
+	last_due: datetime | None
 	#: When the sweep must look at the case again, once the escalations due now are logged: the
 	#: earliest instant a clock turns At Risk or Breached or an escalation level fires.
 	next_on: datetime | None
@@ -139,6 +142,7 @@ def review_case(
 		state=overall_state([*(s.state.value for s in stages), *other_states]),
 		due_by=due_by,
 		due_stage=due_stage,
+		last_due=max(_running_dues(stages), default=None),
 		next_on=first_next,
 		check_on=min(due_since) if due_since else first_next,
 	)
@@ -150,15 +154,19 @@ def _level_number(level: EscalationLevel) -> int:
 
 def next_deadline(stages: Iterable[StageReview]) -> tuple[datetime | None, str | None]:
 	"""The earliest due instant of the clocks not met, and its stage (the earlier stage on a tie)."""
-	running = [
-		(stage.due_on, _stage_order(stage.stage), stage.stage)
-		for stage in stages
-		if stage.met_on is None and stage.due_on is not None and stage.state != ClockState.STOPPED
-	]
+	running = [(stage.due_on, _stage_order(stage.stage), stage.stage) for stage in stages if _running(stage)]
 	if not running:
 		return None, None
 	due_on, _order, stage = min(running)
 	return due_on, stage
+
+
+def _running(stage: StageReview) -> bool:
+	return stage.met_on is None and stage.due_on is not None and stage.state != ClockState.STOPPED
+
+
+def _running_dues(stages: Iterable[StageReview]) -> Iterator[datetime]:
+	return (stage.due_on for stage in stages if _running(stage))
 
 
 def _stage_order(stage: str) -> int:

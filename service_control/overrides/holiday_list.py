@@ -7,8 +7,8 @@ from service_control.utils import clear_calendar_cache
 
 
 def on_update(doc, method=None):
-	"""Review, in the background, the open cases of the companies on this list when its dates
-	change."""
+	"""Review, in the background, the open cases of the companies on this list whose deadlines
+	reach the first date added or removed."""
 	before = doc.get_doc_before_save()
 	old = {getdate(row.holiday_date) for row in before.holidays} if before else set()
 	new = {getdate(row.holiday_date) for row in doc.holidays}
@@ -24,5 +24,6 @@ def on_update(doc, method=None):
 		job_id=f"service_control:recompute:{doc.name}:{since}:{until}",
 		deduplicate=True,
 		holiday_list=doc.name,
+		since=since,
 		enqueue_after_commit=True,
 	)

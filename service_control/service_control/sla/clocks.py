@@ -136,7 +136,7 @@ def update_clocks(
 				"state": stage.state.value,
 			}
 		)
-	set_case_fields(doc, review.state, review.due_by, review.due_stage, review.check_on)
+	set_case_fields(doc, review.state, review.due_by, review.due_stage, review.check_on, review.last_due)
 
 
 #: Child tables whose rows a save only adds or updates, never removes (both read-only).
@@ -152,12 +152,14 @@ def keep_sla_rows(doc) -> None:
 	doc.flags.ignore_children_type = (*(doc.flags.ignore_children_type or ()), *SLA_ROW_TABLES)
 
 
-def set_case_fields(doc, state, due_by=None, due_stage=None, next_on=None) -> None:
-	"""The case's SLA fields: its list-view state, its next deadline and the sweep's next check."""
+def set_case_fields(doc, state, due_by=None, due_stage=None, next_on=None, last_due=None) -> None:
+	"""The case's SLA fields: its list-view state, its next deadline, the sweep's next check and
+	the latest deadline (the recompute's bound)."""
 	doc.sla_state = state
 	doc.due_by = due_by
 	doc.due_stage = due_stage
 	doc.sla_next_on = next_on
+	doc.sla_last_due = last_due
 
 
 def _row(doc, stage: str):

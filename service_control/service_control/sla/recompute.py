@@ -7,11 +7,11 @@ review (``review.ReviewJob``, the core's ``review_case``), so every stored deadl
 Due By and its next check follow the new calendar; only what changed is written.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 import frappe
 from frappe import _
-from frappe.utils import now_datetime
+from frappe.utils import getdate, now_datetime
 
 from service_control.service_control.sla.clocks import CLOCK_PARENTS
 from service_control.service_control.sla.review import BATCH_SIZE, ReviewJob
@@ -27,6 +27,7 @@ def companies_using(holiday_list: str | None) -> list[str]:
 
 def recompute_open_clocks(
 	holiday_list: str | None = None,
+	since: date | str | None = None,
 	batch_size: int = BATCH_SIZE,
 	now: datetime | None = None,
 	companies: list[str] | None = None,
@@ -37,9 +38,10 @@ def recompute_open_clocks(
 	``companies`` to those named (a working-hours change passes the companies whose own working
 	week changed, ``core.settings.companies_with_changed_hours``); neither: every company. A
 	case is open here while it has a deadline or a next check (a case every clock of which is
-	held by a pause has neither: its resume reviews it). Each batch is committed on its own, so
-	a failure leaves earlier batches done and a rerun finishes the job; progress goes to the
-	desk.
+	held by a pause has neither: its resume reviews it). ``since``, the first day a Holiday List
+	edit changed: a case whose deadlines all fall before it cannot move (``sla_last_due``) and
+	is not read. Each batch is committed on its own, so a failure leaves earlier batches done and
+	a rerun finishes the job; progress goes to the desk.
 	"""
 	now = now or now_datetime()
 	using = companies_using(holiday_list)
@@ -48,6 +50,9 @@ def recompute_open_clocks(
 		return 0
 	where = "company in %(companies)s and (due_by is not null or sla_next_on is not null)"
 	params = {"companies": companies, "limit": batch_size}
+	if since:
+		where += " and sla_last_due >= %(since)s"
+		params["since"] = getdate(since)
 	total = sum(
 		frappe.db.sql(f"select count(*) from `tab{parenttype}` where {where}", params)[0][0]
 		for parenttype in CLOCK_PARENTS

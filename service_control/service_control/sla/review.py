@@ -146,7 +146,7 @@ class ReviewJob:
 		severity = meta["severity_field"]
 		cases = frappe.db.sql(
 			f"""select name, company, {f"`{severity}` = 'Critical'" if severity else "0"},
-				sla_state, due_by, due_stage, sla_next_on
+				sla_state, due_by, due_stage, sla_next_on, sla_last_due
 			from `tab{parenttype}` where name in %(names)s""",
 			{"names": names},
 		)
@@ -198,7 +198,7 @@ class ReviewJob:
 					if new[0] != row.state and new[0] in _MOVES:
 						stats[_MOVES[new[0]]] += 1
 				log_rows += [(name, stage.stage, level) for level in stage.escalations]
-			new_case = (review.state, review.due_by, review.due_stage, review.next_on)
+			new_case = (review.state, review.due_by, review.due_stage, review.next_on, review.last_due)
 			if new_case != tuple(stored):
 				case_rows.append((name, *new_case))
 		self._write_clocks(clock_rows)
@@ -241,7 +241,9 @@ class ReviewJob:
 
 	def _write_cases(self, parenttype: str, rows: list[tuple]) -> None:
 		if rows:
-			_upsert(parenttype, ("name", "sla_state", "due_by", "due_stage", "sla_next_on"), rows)
+			_upsert(
+				parenttype, ("name", "sla_state", "due_by", "due_stage", "sla_next_on", "sla_last_due"), rows
+			)
 
 	def _log(self, parenttype: str, rows: list[tuple[str, str, EscalationLevel]]) -> int:
 		"""Insert one Service Escalation Log row per (case, stage, level), named by them, so a

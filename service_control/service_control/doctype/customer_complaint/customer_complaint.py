@@ -99,6 +99,7 @@ class CustomerComplaint(ServiceCase):
 		serial_no: DF.Link | None
 		severity: DF.Literal["Minor", "Major", "Critical"]
 		sla_clocks: DF.Table[ServiceSLAClock]
+		sla_last_due: DF.Datetime | None
 		sla_next_on: DF.Datetime | None
 		sla_pauses: DF.Table[ServiceSLAPause]
 		sla_state: DF.Literal["On Track", "At Risk", "Breached", "Met", "Met Late", "Paused", "Stopped"]

@@ -446,6 +446,15 @@ class TestCustomerComplaint(FrappeTestCase):
 		self.assertEqual([n for n in queue if n in (overdue.name, fresh.name)], [overdue.name, fresh.name])
 		self.assertNotIn(waiting.name, queue)
 
+	def test_a_holiday_after_every_deadline_of_a_case_reviews_nothing_of_it(self):
+		doc = make_complaint()
+		last = frappe.db.get_value("Customer Complaint", doc.name, "sla_last_due")
+		shown = as_form_loads("Customer Complaint", doc.name).sla_clocks
+		self.assertEqual(get_datetime(last), max(get_datetime(c.due_on) for c in shown))
+		with patch("frappe.publish_progress"):
+			self.assertEqual(recompute_open_clocks(since=get_datetime(last).date() + timedelta(days=400)), 0)
+			self.assertGreaterEqual(recompute_open_clocks(since=get_datetime(last).date()), 1)
+
 	def test_cancelled_complaint_stops_its_clocks(self):
 		doc = make_complaint(received_on=now_datetime() - timedelta(hours=100))
 		doc.status = "Cancelled"
@@ -1058,7 +1067,7 @@ class TestComplaintAudit(FrappeTestCase):
 		args, kwargs = enqueue.call_args
 		self.assertEqual(args[0], "service_control.service_control.sla.recompute.recompute_open_clocks")
 		self.assertEqual(kwargs["queue"], "long")
-		self.assertEqual(kwargs["holiday_list"], holiday_list.name)
+		self.assertEqual((kwargs["holiday_list"], kwargs["since"]), (holiday_list.name, holiday))
 		self.assertIn(str(holiday), kwargs["job_id"])
 
 

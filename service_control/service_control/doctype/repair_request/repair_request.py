@@ -82,6 +82,7 @@ class RepairRequest(ServiceCase):
 		serial_no: DF.Link | None
 		service_address: DF.SmallText | None
 		sla_clocks: DF.Table[ServiceSLAClock]
+		sla_last_due: DF.Datetime | None
 		sla_next_on: DF.Datetime | None
 		sla_pauses: DF.Table[ServiceSLAPause]
 		sla_state: DF.Literal["On Track", "At Risk", "Breached", "Met", "Met Late", "Paused", "Stopped"]
