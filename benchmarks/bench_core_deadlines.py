@@ -11,7 +11,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service_control.core.sla import Pause, compute_clock, recompute_running
+from service_control.core.escalation import EscalationLevel
+from service_control.core.sla import Pause, compute_clock
+from service_control.core.sla_review import StageClock, review_case
 from service_control.core.working_time import WorkingCalendar
 
 SEED = 20240101
@@ -88,29 +90,35 @@ def bench_clocks(calendar: WorkingCalendar, rng: random.Random) -> None:
 		)
 	print(f"sla.compute_clock (mixed pauses/met/cap): {rate(CALLS, timer.perf_counter() - began)}")
 
-	# the recompute job reads running clocks only: the mix without the met ones, one per case
-	cases = [
-		(start, pauses, [(key, allowance, cap)])
-		for key, start, allowance, pauses, met_on, cap in clock_items(rng, BULK_ITEMS, now)
+	# the sweep and the recompute review cases: running clocks of the mix, one a case, then what
+	# the site benchmark has (complaints of four stages from one start, no pause, no cap), with
+	# the procedures' three escalation levels
+	levels = (
+		EscalationLevel(1, "At Risk", 0, notify_owner=True),
+		EscalationLevel(2, "Breached", 0, role="Quality Manager"),
+		EscalationLevel(3, "Breached", 24, role="General Manager", immediate_for_critical=True),
+	)
+	mixed = [
+		([StageClock("Resolution", start, allowance, calendar, cap=cap)], pauses)
+		for _key, start, allowance, pauses, met_on, cap in clock_items(rng, BULK_ITEMS, now)
 		if met_on is None
 	]
-	began = timer.perf_counter()
-	count = sum(1 for _result in recompute_running(cases, clock=calendar, now=now, at_risk_share=0.75))
-	elapsed = timer.perf_counter() - began
-	print(f"sla.recompute_running {count:,} running clocks (mixed): {elapsed:.2f} s ({rate(count, elapsed)})")
-	# what the site benchmark has: complaints with four stages from one start, no pause, no cap
-	stages = [timedelta(hours=hours) for hours in (16, 16, 56, 64)]
-	cases = [
-		(start, (), [((key, stage), allowance, None) for stage, allowance in enumerate(stages)])
-		for key, start in enumerate(random_starts(rng, BULK_ITEMS // 4, 4 * 365))
+	stages = {"First Reply": 16, "Arrangement": 16, "Resolution": 56, "Closure": 64}
+	plain = [
+		([StageClock(stage, start, timedelta(hours=hours), calendar) for stage, hours in stages.items()], ())
+		for start in random_starts(rng, BULK_ITEMS // 4, 4 * 365)
 	]
-	began = timer.perf_counter()
-	count = sum(1 for _result in recompute_running(cases, clock=calendar, now=now, at_risk_share=0.75))
-	elapsed = timer.perf_counter() - began
-	print(
-		f"sla.recompute_running {count:,} running clocks (four stages a case, no pause or cap):"
-		f" {elapsed:.2f} s ({rate(count, elapsed)})"
-	)
+	for label, cases in (
+		("one running clock a case, mixed", mixed),
+		("four stages a case, no pause or cap", plain),
+	):
+		began = timer.perf_counter()
+		for clocks, pauses in cases:
+			review_case(clocks, now=now, pauses=pauses, levels=levels)
+		elapsed = timer.perf_counter() - began
+		print(
+			f"sla_review.review_case, {len(cases):,} cases ({label}): {elapsed:.2f} s ({rate(len(cases), elapsed)})"
+		)
 
 
 def main() -> None:
