@@ -446,6 +446,29 @@ class TestCustomerComplaint(FrappeTestCase):
 		self.assertEqual([n for n in queue if n in (overdue.name, fresh.name)], [overdue.name, fresh.name])
 		self.assertNotIn(waiting.name, queue)
 
+	def test_the_sweep_and_the_recompute_run_twice_write_nothing_the_second_time(self):
+		from service_control.service_control.sla import review
+
+		now = now_datetime()
+		make_complaint(received_on=now - timedelta(hours=60), description="twice")
+		writes = []
+		upsert = review._upsert
+
+		def counted(doctype, columns, rows):
+			writes.append((doctype, len(rows)))
+			return upsert(doctype, columns, rows)
+
+		with patch.object(review, "_upsert", counted), patch("frappe.publish_progress"):
+			run_sweep(now=now)
+			self.assertTrue(writes)  # the first run had work: the complaint fell due
+			writes.clear()
+			run_sweep(now=now)
+			self.assertEqual(writes, [])
+			recompute_open_clocks(now=now)
+			writes.clear()
+			recompute_open_clocks(now=now)
+			self.assertEqual(writes, [])
+
 	def test_a_holiday_after_every_deadline_of_a_case_reviews_nothing_of_it(self):
 		doc = make_complaint()
 		last = frappe.db.get_value("Customer Complaint", doc.name, "sla_last_due")
