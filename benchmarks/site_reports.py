@@ -75,6 +75,11 @@ COMPLAINT_COLUMNS = (
 	"satisfaction",
 	"closed_on",
 	"description",
+	# each stage clock's state, as the complaint repeats it (SLA Performance reads these)
+	"first_reply_sla",
+	"arrangement_sla",
+	"resolution_sla",
+	"closure_sla",
 )
 CLOCK_COLUMNS = (
 	*CHILD_COLUMNS,
@@ -207,6 +212,7 @@ def insert_history(
 					rng.choice(SATISFACTION) if closed else None,
 					closed_on,
 					"benchmark",
+					*(state for _stage, state, *_rest in states),
 				)
 			)
 			for idx, (stage, state, clock_start, due, met_on) in enumerate(states, start=1):

@@ -23,17 +23,25 @@ from service_control.core.sla_review import StageClock, review_case
 from service_control.utils import get_clock, get_settings
 
 #: Parent doctypes with SLA clocks, and the field naming who owns the case (escalation level
-#: "Notify Owner"), its severity field (or None) and statuses in which clocks no longer run.
+#: "Notify Owner"), its severity field (or None), statuses in which clocks no longer run, and the
+#: case's fields that repeat each stage's clock state (SLA Performance reads them).
 CLOCK_PARENTS = {
 	"Customer Complaint": {
 		"owner_field": "investigation_owner",
 		"severity_field": "severity",
 		"final_statuses": ("Closed", "Cancelled"),
+		"stage_fields": {
+			"First Reply": "first_reply_sla",
+			"Arrangement": "arrangement_sla",
+			"Resolution": "resolution_sla",
+			"Closure": "closure_sla",
+		},
 	},
 	"Repair Request": {
 		"owner_field": "technician",
 		"severity_field": None,
 		"final_statuses": ("Closed", "Cancelled"),
+		"stage_fields": {},
 	},
 }
 
@@ -153,8 +161,11 @@ def keep_sla_rows(doc) -> None:
 
 
 def set_case_fields(doc, state, due_by=None, due_stage=None, next_on=None, last_due=None) -> None:
-	"""The case's SLA fields: its list-view state, its next deadline, the sweep's next check and
-	the latest deadline (the recompute's bound)."""
+	"""The case's SLA fields: its list-view state, its next deadline, the sweep's next check, the
+	latest deadline (the recompute's bound) and the state of each stage, as its clocks hold them."""
+	for row in doc.get("sla_clocks") or []:
+		if fieldname := CLOCK_PARENTS[doc.doctype]["stage_fields"].get(row.stage):
+			doc.set(fieldname, row.state)
 	doc.sla_state = state
 	doc.due_by = due_by
 	doc.due_stage = due_stage

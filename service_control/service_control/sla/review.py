@@ -144,9 +144,11 @@ class ReviewJob:
 		self._seen.update((parenttype, name) for name in names)
 		meta = CLOCK_PARENTS[parenttype]
 		severity = meta["severity_field"]
+		stage_fields = meta["stage_fields"]
+		columns = self._case_columns(parenttype)
 		cases = frappe.db.sql(
 			f"""select name, company, {f"`{severity}` = 'Critical'" if severity else "0"},
-				sla_state, due_by, due_stage, sla_next_on, sla_last_due
+				{", ".join(f"`{c}`" for c in columns[1:])}
 			from `tab{parenttype}` where name in %(names)s""",
 			{"names": names},
 		)
@@ -185,7 +187,9 @@ class ReviewJob:
 				at_risk_share=self.share,
 				other_states=[row.state for row in rows if row not in live],
 			)
+			states = {row.stage: row.state for row in rows}
 			for row, stage in zip(live, review.stages, strict=True):
+				states[row.stage] = stage.state.value
 				new = (
 					stage.state.value,
 					None if stage.derived else stage.due_on,
@@ -198,7 +202,14 @@ class ReviewJob:
 					if new[0] != row.state and new[0] in _MOVES:
 						stats[_MOVES[new[0]]] += 1
 				log_rows += [(name, stage.stage, level) for level in stage.escalations]
-			new_case = (review.state, review.due_by, review.due_stage, review.next_on, review.last_due)
+			new_case = (
+				review.state,
+				review.due_by,
+				review.due_stage,
+				review.next_on,
+				review.last_due,
+				*(states.get(stage) for stage in stage_fields),
+			)
 			if new_case != tuple(stored):
 				case_rows.append((name, *new_case))
 		self._write_clocks(clock_rows)
@@ -239,11 +250,15 @@ class ReviewJob:
 				rows,
 			)
 
+	@staticmethod
+	def _case_columns(parenttype: str) -> tuple[str, ...]:
+		"""The case's columns a review writes (``clocks.set_case_fields`` sets the same on a save)."""
+		stage_fields = tuple(CLOCK_PARENTS[parenttype]["stage_fields"].values())
+		return ("name", "sla_state", "due_by", "due_stage", "sla_next_on", "sla_last_due", *stage_fields)
+
 	def _write_cases(self, parenttype: str, rows: list[tuple]) -> None:
 		if rows:
-			_upsert(
-				parenttype, ("name", "sla_state", "due_by", "due_stage", "sla_next_on", "sla_last_due"), rows
-			)
+			_upsert(parenttype, self._case_columns(parenttype), rows)
 
 	def _log(self, parenttype: str, rows: list[tuple[str, str, EscalationLevel]]) -> int:
 		"""Insert one Service Escalation Log row per (case, stage, level), named by them, so a

@@ -54,6 +54,7 @@ class CustomerComplaint(ServiceCase):
 		answer_method: DF.Literal["", "Phone", "Reply Letter", "E-mail", "Other"]
 		arranged_on: DF.Datetime | None
 		arrangement_plan: DF.SmallText | None
+		arrangement_sla: DF.Literal["On Track", "At Risk", "Breached", "Met", "Met Late", "Paused", "Stopped"]
 		batch_no: DF.Link | None
 		cancel_reason: DF.SmallText | None
 		category: DF.Link | None
@@ -61,6 +62,7 @@ class CustomerComplaint(ServiceCase):
 		channel: DF.Literal["Phone", "E-mail", "Letter", "Visit", "Fax", "Portal", "Other"]
 		closed_by: DF.Link | None
 		closed_on: DF.Datetime | None
+		closure_sla: DF.Literal["On Track", "At Risk", "Breached", "Met", "Met Late", "Paused", "Stopped"]
 		company: DF.Link
 		confirmed_on: DF.Datetime | None
 		contact: DF.Link | None
@@ -78,6 +80,7 @@ class CustomerComplaint(ServiceCase):
 		description: DF.TextEditor
 		due_by: DF.Datetime | None
 		due_stage: DF.Literal["First Reply", "Arrangement", "Resolution", "Closure", "Repair"]
+		first_reply_sla: DF.Literal["On Track", "At Risk", "Breached", "Met", "Met Late", "Paused", "Stopped"]
 		first_response_on: DF.Datetime | None
 		investigation_owner: DF.Link | None
 		item_code: DF.Link | None
@@ -89,6 +92,7 @@ class CustomerComplaint(ServiceCase):
 		replied_by: DF.Link | None
 		replied_on: DF.Datetime | None
 		reply: DF.TextEditor | None
+		resolution_sla: DF.Literal["On Track", "At Risk", "Breached", "Met", "Met Late", "Paused", "Stopped"]
 		responsibility: DF.Literal["", "Company", "Supplier", "Carrier", "Customer", "Undetermined"]
 		retain_until: DF.Date | None
 		root_cause: DF.Text | None

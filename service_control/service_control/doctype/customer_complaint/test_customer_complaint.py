@@ -375,8 +375,15 @@ class TestCustomerComplaint(FrappeTestCase):
 			(get_datetime(case.due_by), case.due_stage), (get_datetime(first.due_on), "First Reply")
 		)
 
+		# the complaint repeats each stage's state (SLA Performance counts it)
+		self.assertEqual(
+			frappe.db.get_value("Customer Complaint", doc.name, ["first_reply_sla", "closure_sla"]),
+			("At Risk", "On Track"),
+		)
+
 		run_sweep(now=get_datetime(first.due_on))
 		self.assertEqual(frappe.db.get_value("Service SLA Clock", first.name, "state"), "Breached")
+		self.assertEqual(frappe.db.get_value("Customer Complaint", doc.name, "first_reply_sla"), "Breached")
 		# overdue: the breached stage stays the deadline the agent works to
 		self.assertEqual(frappe.db.get_value("Customer Complaint", doc.name, "due_stage"), "First Reply")
 		# the derived clock moves on at its at-risk and due instants, one microsecond late, not early

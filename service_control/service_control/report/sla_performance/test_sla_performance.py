@@ -7,6 +7,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from service_control.service_control.report.sla_performance.sla_performance import execute
+from service_control.service_control.sla.clocks import CLOCK_PARENTS
 from service_control.tests.utils import TEST_COMPANY, TEST_IGNORE, make_complaint, make_customer, make_user
 
 test_ignore = TEST_IGNORE
@@ -17,9 +18,13 @@ FILTERS = {"company": TEST_COMPANY, "from_date": "2021-03-01", "to_date": "2021-
 
 
 def set_states(doc, states: dict[str, str]) -> None:
-	"""Put the clocks of ``doc`` into known states (the sweep and saves are tested elsewhere)."""
+	"""Put the clocks of ``doc`` into known states, and the complaint's copy of them with them as
+	the sweep and saves keep it (tested elsewhere)."""
+	fields = CLOCK_PARENTS["Customer Complaint"]["stage_fields"]
 	for clock in doc.sla_clocks:
-		frappe.db.set_value("Service SLA Clock", clock.name, "state", states.get(clock.stage, "On Track"))
+		state = states.get(clock.stage, "On Track")
+		frappe.db.set_value("Service SLA Clock", clock.name, "state", state)
+		frappe.db.set_value("Customer Complaint", doc.name, fields[clock.stage], state, update_modified=False)
 
 
 class TestSLAPerformance(FrappeTestCase):
