@@ -106,8 +106,9 @@ def send_pending(
 	go on. Outside tests each row is committed on its own, so a later failure never re-sends or
 	loses one. A row whose sending lost a deadlock (MariaDB rolled back the whole transaction,
 	savepoint included) is sent again, up to ``SEND_ATTEMPTS`` times, then left Pending for the
-	next run: sending is idempotent until its row is marked Sent. The log doctype has the fields status (Pending / Sending / Sent / Failed), claim,
-	recipients, notified_on and error; an index on status keeps the claim cheap.
+	next run: sending is idempotent until its row is marked Sent. The log doctype has the fields
+	status (Pending / Sending / Sent / Failed), claim, recipients, notified_on and error; an index
+	on status keeps the claim cheap.
 	"""
 	claim, now = frappe.generate_hash(length=12), now_datetime()
 	# A worker that died mid-run leaves rows in Sending: after an hour they are sent again

@@ -20,6 +20,7 @@ from service_control.core.sla import (
 	Pause,
 	_check_allowance,
 	_check_share,
+	_running_state,
 	compute_clock,
 	is_derived,
 )
@@ -73,10 +74,6 @@ class CaseReview:
 	#: When the sweep must look if nobody logs the escalations due now (a save does not log them):
 	#: when the first of them fired, else ``next_on``.
 	check_on: datetime | None
-
-	@property
-	def escalations(self) -> list[tuple[str, EscalationLevel]]:
-		return [(stage.stage, level) for stage in self.stages for level in stage.escalations]
 
 
 def review_case(
@@ -203,12 +200,5 @@ def _results(
 			durations += (clocks[i].allowance, clocks[i].allowance * share)
 		instants = first.clock.add_each(first.start, durations)
 		for i, due_on, at_risk_on in zip(indexes, instants[::2], instants[1::2], strict=True):
-			state = (
-				ClockState.BREACHED
-				if now >= due_on
-				else ClockState.AT_RISK
-				if now >= at_risk_on
-				else ClockState.ON_TRACK
-			)  # ``core.sla._running_state`` of a clock that never paused
-			out[i] = (state, due_on, at_risk_on)
+			out[i] = (_running_state(now, due_on, at_risk_on, ()), due_on, at_risk_on)
 	return out

@@ -11,9 +11,22 @@ from service_control.core.record_lock import changed_fields
 from service_control.core.references import ReferenceDoc, SerialFacts
 from service_control.core.sla import pause_change
 
+#: Child tables whose rows a save only adds or updates, never removes (both read-only).
+SLA_ROW_TABLES = ("Service SLA Clock", "Service SLA Pause")
+
 
 class ServiceCase(Document):
-	"""A case with SLA clocks (Customer Complaint, Repair Request)."""
+	"""A case with SLA clocks (Customer Complaint, Repair Request): its saves take no gap lock in
+	the clock and pause tables, where the newest cases would deadlock each other."""
+
+	def __init__(self, *args, **kwargs):
+		super().__init__(*args, **kwargs)
+		# Frappe's save deletes a child table's rows ``where parent = %s and name not in (...)``:
+		# under REPEATABLE READ that locks the gap after the case's rows in the ``parent`` index,
+		# and two users saving the newest cases at once (each inserting its first pause, or a new
+		# case its clocks) deadlock on each other's gap. These rows are written by the app alone
+		# and never removed, so there is nothing for the delete to do.
+		self.flags.ignore_children_type = SLA_ROW_TABLES
 
 	def load_doc_before_save(self, *, raise_exception: bool = False):
 		"""Lock the case's own row, then read the record as it was without locking its child rows.

@@ -94,7 +94,6 @@ def update_clocks(
 	escalations the review finds due are left to the sweep: the case's next check is then when
 	the first of them fired.
 	"""
-	keep_sla_rows(doc)
 	if stopped:
 		show_derived_deadlines(doc)  # a stopped clock keeps the deadline it had
 		for row in doc.get("sla_clocks") or []:
@@ -147,30 +146,27 @@ def update_clocks(
 	set_case_fields(doc, review.state, review.due_by, review.due_stage, review.check_on, review.last_due)
 
 
-#: Child tables whose rows a save only adds or updates, never removes (both read-only).
-SLA_ROW_TABLES = ("Service SLA Clock", "Service SLA Pause")
+def case_columns(doctype: str) -> tuple[str, ...]:
+	"""The case's SLA columns, in the order of ``case_values``: its list-view state, its next
+	deadline and stage, the sweep's next check, the latest deadline (the recompute's bound) and
+	the state of each stage as its clocks hold it (``stage_fields``)."""
+	stage_fields = CLOCK_PARENTS[doctype]["stage_fields"]
+	return ("sla_state", "due_by", "due_stage", "sla_next_on", "sla_last_due", *stage_fields.values())
 
 
-def keep_sla_rows(doc) -> None:
-	"""Spare the save Frappe's ``delete ... where parent = %s and name not in (...)`` on the clock
-	and pause tables: under REPEATABLE READ it locks the gap after the case's rows in the
-	``parent`` index, and two users saving the newest cases at once (each inserting its first
-	pause, or a new case its clocks) then deadlock on each other's gap. The rows of these tables
-	are written by the app alone and never removed, so there is nothing for the delete to do."""
-	doc.flags.ignore_children_type = (*(doc.flags.ignore_children_type or ()), *SLA_ROW_TABLES)
+def case_values(
+	doctype: str, state, states: dict[str, str], due_by=None, due_stage=None, next_on=None, last_due=None
+) -> tuple:
+	"""The values of ``case_columns``; ``states`` are the clocks' states by stage."""
+	stage_fields = CLOCK_PARENTS[doctype]["stage_fields"]
+	return (state, due_by, due_stage, next_on, last_due, *(states.get(stage) for stage in stage_fields))
 
 
 def set_case_fields(doc, state, due_by=None, due_stage=None, next_on=None, last_due=None) -> None:
-	"""The case's SLA fields: its list-view state, its next deadline, the sweep's next check, the
-	latest deadline (the recompute's bound) and the state of each stage, as its clocks hold them."""
-	for row in doc.get("sla_clocks") or []:
-		if fieldname := CLOCK_PARENTS[doc.doctype]["stage_fields"].get(row.stage):
-			doc.set(fieldname, row.state)
-	doc.sla_state = state
-	doc.due_by = due_by
-	doc.due_stage = due_stage
-	doc.sla_next_on = next_on
-	doc.sla_last_due = last_due
+	"""Set the case's SLA columns (``case_columns``) on a save; the sweep writes the same."""
+	states = {row.stage: row.state for row in doc.get("sla_clocks") or []}
+	values = case_values(doc.doctype, state, states, due_by, due_stage, next_on, last_due)
+	doc.update(dict(zip(case_columns(doc.doctype), values, strict=True)))
 
 
 def _row(doc, stage: str):

@@ -23,7 +23,13 @@ from service_control.core.escalation import EscalationLevel
 from service_control.core.sla import LIVE_STATES, ClockState, Pause
 from service_control.core.sla_review import StageClock, review_case
 from service_control.notifications import lost_deadlock, rowcount
-from service_control.service_control.sla.clocks import CLOCK_PARENTS, at_risk_share, escalation_levels
+from service_control.service_control.sla.clocks import (
+	CLOCK_PARENTS,
+	at_risk_share,
+	case_columns,
+	case_values,
+	escalation_levels,
+)
 from service_control.utils import get_clock
 
 #: Cases per batch: one transaction, a few statements.
@@ -144,11 +150,9 @@ class ReviewJob:
 		self._seen.update((parenttype, name) for name in names)
 		meta = CLOCK_PARENTS[parenttype]
 		severity = meta["severity_field"]
-		stage_fields = meta["stage_fields"]
-		columns = self._case_columns(parenttype)
 		cases = frappe.db.sql(
 			f"""select name, company, {f"`{severity}` = 'Critical'" if severity else "0"},
-				{", ".join(f"`{c}`" for c in columns[1:])}
+				{", ".join(f"`{c}`" for c in case_columns(parenttype))}
 			from `tab{parenttype}` where name in %(names)s""",
 			{"names": names},
 		)
@@ -202,13 +206,14 @@ class ReviewJob:
 					if new[0] != row.state and new[0] in _MOVES:
 						stats[_MOVES[new[0]]] += 1
 				log_rows += [(name, stage.stage, level) for level in stage.escalations]
-			new_case = (
+			new_case = case_values(
+				parenttype,
 				review.state,
+				states,
 				review.due_by,
 				review.due_stage,
 				review.next_on,
 				review.last_due,
-				*(states.get(stage) for stage in stage_fields),
 			)
 			if new_case != tuple(stored):
 				case_rows.append((name, *new_case))
@@ -250,15 +255,9 @@ class ReviewJob:
 				rows,
 			)
 
-	@staticmethod
-	def _case_columns(parenttype: str) -> tuple[str, ...]:
-		"""The case's columns a review writes (``clocks.set_case_fields`` sets the same on a save)."""
-		stage_fields = tuple(CLOCK_PARENTS[parenttype]["stage_fields"].values())
-		return ("name", "sla_state", "due_by", "due_stage", "sla_next_on", "sla_last_due", *stage_fields)
-
 	def _write_cases(self, parenttype: str, rows: list[tuple]) -> None:
 		if rows:
-			_upsert(parenttype, self._case_columns(parenttype), rows)
+			_upsert(parenttype, ("name", *case_columns(parenttype)), rows)
 
 	def _log(self, parenttype: str, rows: list[tuple[str, str, EscalationLevel]]) -> int:
 		"""Insert one Service Escalation Log row per (case, stage, level), named by them, so a

@@ -235,17 +235,17 @@ class CustomerComplaint(ServiceCase):
 		was accepted is read from the stored record: a request cannot carry its own acceptance."""
 		requested = get_datetime(self.customer_deadline) if self.customer_deadline else None
 		accepting = bool(self.flags.accept_requested_deadline)
-		stored = before.accepted_deadline if before else None
+		stored = get_datetime(before.accepted_deadline) if before and before.accepted_deadline else None
 		accepted = rules.accepted_deadline(
 			requested,
-			get_datetime(stored) if stored else None,
+			stored,
 			lead=get_clock("Working Hours", self.company).between(get_datetime(self.received_on), requested)
 			if requested
 			else timedelta(0),
 			min_lead=timedelta(hours=flt(get_settings().min_deadline_lead_hours)),
 			accepting=accepting,
 		)
-		if accepted != (get_datetime(stored) if stored else None) or not before:
+		if accepted != stored or not before:
 			self.deadline_accepted_by = frappe.session.user if accepting and accepted else None
 		else:
 			self.deadline_accepted_by = before.deadline_accepted_by
