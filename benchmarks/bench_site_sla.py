@@ -144,24 +144,18 @@ def delete_bench_rows() -> None:
 	frappe.db.commit()
 
 
-#: The bookkeeping columns of a document, and of a child row as ``child_row`` fills them.
+#: The bookkeeping columns of a document and of a child row, as ``doc_row`` and ``child_row``
+#: fill them.
 DOC_COLUMNS = ("name", "creation", "modified", "owner", "modified_by", "docstatus")
 CHILD_COLUMNS = (*DOC_COLUMNS, "parent", "parenttype", "parentfield", "idx")
 
 
+def doc_row(name: str, now: datetime) -> tuple:
+	return (name, now, now, "Administrator", "Administrator", 0)
+
+
 def child_row(name: str, parent: str, parentfield: str, idx: int, now: datetime) -> tuple:
-	return (
-		name,
-		now,
-		now,
-		"Administrator",
-		"Administrator",
-		0,
-		parent,
-		"Customer Complaint",
-		parentfield,
-		idx,
-	)
+	return (*doc_row(name, now), parent, "Customer Complaint", parentfield, idx)
 
 
 #: Shares of the complaints whose clocks store their deadlines (core.sla.is_derived): a customer
@@ -209,12 +203,7 @@ def insert_complaints(rng: random.Random, count: int, company: str, customer: st
 		review = review_case(stage_clocks, now=received, pauses=paused, levels=levels)
 		parents.append(
 			(
-				name,
-				now,
-				now,
-				"Administrator",
-				"Administrator",
-				0,
+				*doc_row(name, now),
 				company,
 				customer,
 				customer,

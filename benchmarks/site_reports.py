@@ -31,7 +31,7 @@ from frappe.utils import add_months, getdate, now_datetime
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_site_sla import CHILD_COLUMNS, DOC_COLUMNS, timed
+from bench_site_sla import CHILD_COLUMNS, DOC_COLUMNS, child_row, doc_row, timed
 
 from service_control.core.sla import STAGES
 
@@ -184,12 +184,7 @@ def insert_history(
 			closed_on = met[-1] if closed else None
 			parents.append(
 				(
-					name,
-					now,
-					now,
-					"Administrator",
-					"Administrator",
-					0,
+					*doc_row(name, now),
 					f"{customer}: {item}",
 					company,
 					customer,
@@ -218,16 +213,7 @@ def insert_history(
 			for idx, (stage, state, clock_start, due, met_on) in enumerate(states, start=1):
 				clocks.append(
 					(
-						f"{name}-{idx}",
-						now,
-						now,
-						"Administrator",
-						"Administrator",
-						0,
-						name,
-						"Customer Complaint",
-						"sla_clocks",
-						idx,
+						*child_row(f"{name}-{idx}", name, "sla_clocks", idx, now),
 						stage,
 						state,
 						clock_start,
