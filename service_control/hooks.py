@@ -20,9 +20,13 @@ before_uninstall = "service_control.setup.uninstall.before_uninstall"
 # -------
 before_tests = "service_control.tests.utils.before_tests"
 
-# The work queue's Due By column, presets and calendar, shared by the case lists (served from
+# The work queue's Due By column, presets and calendar, shared by the case lists, and the front
+# desk's conversion buttons, shared by the contact register, Issue and Warranty Claim (served from
 # public/, no build step)
-app_include_js = ["/assets/service_control/js/service_deadlines.js"]
+app_include_js = [
+	"/assets/service_control/js/service_deadlines.js",
+	"/assets/service_control/js/front_desk.js",
+]
 
 # Form scripts on ERPNext doctypes
 # ---------------------------------
@@ -45,6 +49,14 @@ doc_events = {
 	"Delivery Note": {
 		"before_submit": "service_control.overrides.sales_return.before_submit",
 	},
+	# objectives bound to CPU / TGW / R/1000 are checked, and reviewed by the figures
+	"Quality Goal": {
+		"validate": "service_control.overrides.quality_goal.validate",
+	},
+	"Quality Review": {
+		"validate": "service_control.overrides.quality_review.validate",
+		"after_insert": "service_control.overrides.quality_review.after_insert",
+	},
 }
 
 # Scheduled tasks
@@ -62,6 +74,8 @@ scheduler_events = {
 	# CAPA: action reminders, overdue escalation once, effectiveness checks that fall due.
 	"daily_long": [
 		"service_control.service_control.capa_sweep.run_daily",
+		# Feedback handling forms: rectification reminders and overdue escalation, once each.
+		"service_control.service_control.feedback_sweep.run_daily",
 	],
 }
 
@@ -73,6 +87,10 @@ permission_query_conditions = {
 	"Repair Feedback": "service_control.service_control.doctype.repair_feedback.repair_feedback.get_permission_query_conditions",
 	# a Service Technician sees the CAPAs they take part in (action owner, owner, verifier)
 	"Corrective Action": "service_control.service_control.doctype.corrective_action.corrective_action.get_permission_query_conditions",
+	# department staff see the feedback forms they own a rectification row in
+	"Feedback Handling Form": "service_control.service_control.doctype.feedback_handling_form.feedback_handling_form.get_permission_query_conditions",
+	# an escalation log row is seen by those who may read its case's doctype (Internal Complaint: HR)
+	"Service Escalation Log": "service_control.service_control.doctype.service_escalation_log.service_escalation_log.get_permission_query_conditions",
 }
 has_permission = {
 	"Customer Complaint": "service_control.service_control.doctype.customer_complaint.customer_complaint.has_permission",
@@ -80,6 +98,8 @@ has_permission = {
 	"Repair Request": "service_control.service_control.doctype.repair_request.repair_request.has_permission",
 	"Repair Feedback": "service_control.service_control.doctype.repair_feedback.repair_feedback.has_permission",
 	"Corrective Action": "service_control.service_control.doctype.corrective_action.corrective_action.has_permission",
+	"Feedback Handling Form": "service_control.service_control.doctype.feedback_handling_form.feedback_handling_form.has_permission",
+	"Service Escalation Log": "service_control.service_control.doctype.service_escalation_log.service_escalation_log.has_permission",
 }
 
 # Portal

@@ -49,6 +49,9 @@ SOURCE_TYPES = (
 	"Repair Request",
 	"Satisfaction Survey Response",
 	"Non Conformance",
+	"Internal Complaint",
+	"Feedback Handling Form",
+	"Quality Review",
 )
 SELF_TYPE = "Corrective Action"
 METHODS = ("5 Whys", "Fishbone", "8D")

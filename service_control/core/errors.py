@@ -43,3 +43,7 @@ class CompensationError(DomainError):
 
 class DispositionError(DomainError):
 	pass
+
+
+class FrontDeskError(DomainError):
+	pass

@@ -18,6 +18,7 @@ from itertools import pairwise
 
 from service_control.core.errors import SettingsError, _
 from service_control.core.escalation import TRIGGERS
+from service_control.core.front_desk import CONTACT_TYPES, FIRST_ANSWER
 from service_control.core.working_time import WEEKDAYS
 
 #: The procedures' own deadlines: reply within 48 h; urgent arranged in 24 h, normal in 2 days;
@@ -90,6 +91,19 @@ def validate_working_hours(rows: Iterable) -> list[tuple[str, time, time]]:
 	return intervals
 
 
+#: What an SLA target row's Urgency column and Stage mean for each document type. The cases
+#: have urgencies and several stages; a contact in the front-desk register has a contact type in
+#: that column and one stage, its first answer.
+CASE_URGENCIES = ("Urgent", "Normal")
+CASE_STAGES = ("First Reply", "Arrangement", "Resolution", "Closure")
+TARGET_KEYS = {
+	"Customer Complaint": (CASE_URGENCIES, CASE_STAGES),
+	"Repair Request": (CASE_URGENCIES, CASE_STAGES),
+	"Internal Complaint": (CASE_URGENCIES, CASE_STAGES),
+	"Customer Contact Log": (CONTACT_TYPES, (FIRST_ANSWER,)),
+}
+
+
 def validate_sla_targets(rows: Iterable) -> None:
 	seen = set()
 	for position, row in enumerate(rows, start=1):
@@ -98,6 +112,13 @@ def validate_sla_targets(rows: Iterable) -> None:
 		hours = _get(row, "hours") or 0
 		if hours <= 0:
 			raise SettingsError(_("SLA target row {0}: hours must be greater than zero."), idx)
+		urgencies, stages = TARGET_KEYS.get(key[0], ((), ()))
+		if key[1] not in urgencies:
+			raise SettingsError(
+				_("SLA target row {0}: {1} is not an urgency or contact type of {2}."), idx, key[1], key[0]
+			)
+		if key[2] not in stages:
+			raise SettingsError(_("SLA target row {0}: {1} has no stage {2}."), idx, key[0], key[2])
 		if key in seen:
 			raise SettingsError(
 				_("SLA target row {0}: {1} / {2} / {3} is set twice."), idx, key[0], key[1], key[2]

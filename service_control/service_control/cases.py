@@ -93,13 +93,13 @@ def load_serial(serial_no: str) -> SerialFacts:
 	return SerialFacts(serial_no, item_code, customer, warehouse)
 
 
-def sync_pauses(doc, waiting: bool, now) -> None:
-	"""Waiting for the customer opens a pause row (the clocks stop); leaving it closes the row
-	(they go on with the time left)."""
+def sync_pauses(doc, waiting: bool, now, reason: str | None = None) -> None:
+	"""Waiting for the customer (or an internal complaint's complainant, ``reason``) opens a pause
+	row (the clocks stop); leaving it closes the row (they go on with the time left)."""
 	open_pause = next((p for p in doc.sla_pauses or [] if not p.resumed_on), None)
 	change = pause_change(waiting, open_pause is not None)
 	if change == "open":
-		doc.append("sla_pauses", {"paused_on": now, "reason": _("Awaiting customer")})
+		doc.append("sla_pauses", {"paused_on": now, "reason": reason or _("Awaiting customer")})
 	elif change == "close":
 		open_pause.resumed_on = now
 

@@ -1,7 +1,32 @@
-"""Filters the script reports share: a date range and a complaint category with its sub-tree."""
+"""Filters the script reports share: a date range, a complaint category with its sub-tree, and
+the row bound of the registers."""
 
 import frappe
-from frappe.utils import add_days, getdate
+from frappe import _
+from frappe.query_builder.functions import Count
+from frappe.utils import add_days, fmt_money, getdate
+
+#: Rows a register may list at once. A month of a busy site (some 20,000 complaints at a million
+#: over four years) fits twice; beyond it the response (about 0.5 kB a row as JSON) and the
+#: browser's grid slow down, and a longer period is better read in an analysis report. The desk
+#: has no server paging for script reports: every row goes to the browser in one response.
+MAX_REGISTER_ROWS = 50_000
+
+
+def check_register_size(query, records: str) -> None:
+	"""Refuse filters whose ``query`` (one row per record) selects more than
+	``MAX_REGISTER_ROWS``, counted up to one more, so a wide period costs no more than a narrow
+	one. ``records`` names them in the message (already translated)."""
+	capped = query.limit(MAX_REGISTER_ROWS + 1)
+	rows = frappe.qb.from_(capped).select(Count("*")).run()[0][0]
+	if rows > MAX_REGISTER_ROWS:
+		frappe.throw(
+			_(
+				"The register lists at most {0} {1} at once and these filters select more."
+				" Narrow the period (From Date, To Date) or add a filter."
+			).format(fmt_money(MAX_REGISTER_ROWS, precision=0), records),
+			title=_("Too Many Rows"),
+		)
 
 
 def where_dates(query, column, filters):

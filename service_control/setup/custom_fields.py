@@ -56,6 +56,81 @@ CUSTOM_FIELDS = {
 	],
 }
 
+#: An ERPNext Issue or Warranty Claim converted into a case links to it (the case links back
+#: through its Received As fields).
+CASE_LINK_FIELDS = [
+	{
+		"fieldname": "sc_customer_complaint",
+		"label": "Customer Complaint",
+		"fieldtype": "Link",
+		"options": "Customer Complaint",
+		"read_only": 1,
+		"no_copy": 1,
+		"search_index": 1,
+	},
+	{
+		"fieldname": "sc_repair_request",
+		"label": "Repair Request",
+		"fieldtype": "Link",
+		"options": "Repair Request",
+		"insert_after": "sc_customer_complaint",
+		"read_only": 1,
+		"no_copy": 1,
+		"search_index": 1,
+	},
+]
+CUSTOM_FIELDS["Issue"] = [{**CASE_LINK_FIELDS[0], "insert_after": "customer"}, CASE_LINK_FIELDS[1]]
+CUSTOM_FIELDS["Warranty Claim"] = [{**CASE_LINK_FIELDS[0], "insert_after": "status"}, CASE_LINK_FIELDS[1]]
+
+#: A Quality Goal objective bound to a service indicator; its reviews record the figure.
+CUSTOM_FIELDS["Quality Goal Objective"] = [
+	{
+		"fieldname": "sc_indicator",
+		"label": "Service Indicator",
+		"fieldtype": "Select",
+		"options": "\nCPU\nTGW\nR/1000",
+		"insert_after": "uom",
+		"in_list_view": 1,
+		"description": "Reviewed from the Service Indicators report; lower is better.",
+	},
+	{
+		"fieldname": "sc_window",
+		"label": "Indicator Window",
+		"fieldtype": "Select",
+		"options": "\nShort-term\nLong-term",
+		"insert_after": "sc_indicator",
+		"depends_on": "sc_indicator",
+		"mandatory_depends_on": "sc_indicator",
+	},
+	{
+		"fieldname": "sc_company",
+		"label": "Indicator Company",
+		"fieldtype": "Link",
+		"options": "Company",
+		"insert_after": "sc_window",
+		"depends_on": "sc_indicator",
+		"mandatory_depends_on": "sc_indicator",
+	},
+	{
+		"fieldname": "sc_item_group",
+		"label": "Indicator Item Group",
+		"fieldtype": "Link",
+		"options": "Item Group",
+		"insert_after": "sc_company",
+		"depends_on": "sc_indicator",
+	},
+]
+CUSTOM_FIELDS["Quality Review Objective"] = [
+	{
+		"fieldname": "sc_achieved",
+		"label": "Achieved",
+		"fieldtype": "Float",
+		"insert_after": "uom",
+		"read_only": 1,
+		"in_list_view": 1,
+	},
+]
+
 
 def sync() -> None:
 	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True, update=True)

@@ -81,23 +81,32 @@ def set_default_settings() -> None:
 		settings.save()
 
 
-def set_default_repair_targets() -> None:
-	"""Add the repair-request SLA targets when settings have none for Repair Request."""
+def set_default_targets() -> None:
+	"""Add the default SLA targets of each document type that settings have none for."""
+	from service_control.core.front_desk import DEFAULT_CONTACT_TARGETS
+	from service_control.core.internal_complaint import DEFAULT_INTERNAL_TARGETS
 	from service_control.core.repair import DEFAULT_REPAIR_TARGETS
 
+	defaults = {
+		"Repair Request": DEFAULT_REPAIR_TARGETS,
+		"Customer Contact Log": DEFAULT_CONTACT_TARGETS,
+		"Internal Complaint": DEFAULT_INTERNAL_TARGETS,
+	}
 	settings = frappe.get_single("Service Control Settings")
-	if any(row.document_type == "Repair Request" for row in settings.sla_targets):
-		return
-	for urgency, stage, hours in DEFAULT_REPAIR_TARGETS:
-		settings.append(
-			"sla_targets",
-			{
-				"document_type": "Repair Request",
-				"urgency": urgency,
-				"stage": stage,
-				"hours": hours,
-				"basis": "Calendar Hours",
-			},
-		)
-	settings.flags.ignore_permissions = True
-	settings.save()
+	present = {row.document_type for row in settings.sla_targets}
+	missing = [doctype for doctype in defaults if doctype not in present]
+	for document_type in missing:
+		for urgency, stage, hours in defaults[document_type]:
+			settings.append(
+				"sla_targets",
+				{
+					"document_type": document_type,
+					"urgency": urgency,
+					"stage": stage,
+					"hours": hours,
+					"basis": "Calendar Hours",
+				},
+			)
+	if missing:
+		settings.flags.ignore_permissions = True
+		settings.save()

@@ -6,6 +6,7 @@ from frappe import _
 from service_control.core.errors import UnsupportedVersionError
 from service_control.core.versions import check_supported
 from service_control.setup import accounting_dimension, custom_fields, defaults, roles, workflows
+from service_control.setup.indicator_defaults import create_indicator_uoms
 from service_control.setup.survey_defaults import create_default_survey_template
 
 
@@ -36,7 +37,8 @@ def after_migrate() -> None:
 	custom_fields.sync()
 	defaults.create_complaint_categories()
 	defaults.set_default_settings()
-	defaults.set_default_repair_targets()
+	defaults.set_default_targets()
 	workflows.create_missing_workflows()
 	create_default_survey_template()
 	accounting_dimension.ensure_dimension()
+	create_indicator_uoms()

@@ -43,6 +43,22 @@ CLOCK_PARENTS = {
 		"final_statuses": ("Closed", "Cancelled"),
 		"stage_fields": {},
 	},
+	# HR's internal-customer complaints: the handler owns them; a level with a role notifies
+	# "escalation_role" instead (an internal complaint's escalations stay within HR, notify.py)
+	"Internal Complaint": {
+		"owner_field": "handler",
+		"severity_field": None,
+		"final_statuses": ("Closed", "Cancelled"),
+		"stage_fields": {},
+		"escalation_role": "HR Manager",
+	},
+	# the front desk: whoever took the contact owns its first answer
+	"Customer Contact Log": {
+		"owner_field": "received_by",
+		"severity_field": None,
+		"final_statuses": ("Answered", "Converted", "Cancelled"),
+		"stage_fields": {},
+	},
 }
 
 

@@ -45,15 +45,18 @@ def notify_pending(limit: int = 500) -> int:
 
 
 def _recipients(row, level) -> list[str]:
+	"""The case owner (``notify_owner``) and the users of the level's role; a doctype with an
+	``escalation_role`` in CLOCK_PARENTS (Internal Complaint: HR Manager) has every level with a
+	role notify that role instead, so its escalations stay with the department that owns it."""
 	users = []
+	meta = CLOCK_PARENTS.get(row.reference_doctype, {})
 	if level and level.notify_owner:
-		meta = CLOCK_PARENTS.get(row.reference_doctype, {})
 		owner, creator = frappe.db.get_value(
 			row.reference_doctype, row.reference_name, [meta.get("owner_field") or "owner", "owner"]
 		)
 		users.append(owner or creator)
 	if level and level.role:
-		users += get_enabled_users_with_role(level.role)
+		users += get_enabled_users_with_role(meta.get("escalation_role") or level.role)
 	return real_users(users)
 
 

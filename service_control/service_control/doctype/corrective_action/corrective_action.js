@@ -6,6 +6,8 @@ const CAPA_SOURCE_TYPES = [
 	"Repair Request",
 	"Satisfaction Survey Response",
 	"Non Conformance",
+	"Internal Complaint",
+	"Feedback Handling Form",
 ];
 
 frappe.ui.form.on("Corrective Action", {

@@ -150,12 +150,18 @@ class CorrectiveAction(Document):
 			_set_complaint_link(before.source_name, None, None)
 		if self.source_type == "Customer Complaint" and self.source_name:
 			_set_complaint_link(self.source_name, self.name, self.status)
+		if before and before.source_type == "Internal Complaint" and before.source_name != self.source_name:
+			_set_internal_complaint_link(before.source_name, None)
+		if self.source_type == "Internal Complaint" and self.source_name:
+			_set_internal_complaint_link(self.source_name, self.name)
 
 	def on_trash(self):
 		if self.status not in (rules.DRAFT, rules.CANCELLED):
 			frappe.throw(_("Cancel the CAPA instead of deleting it: CAPA records are kept."))
 		if self.source_type == "Customer Complaint" and self.source_name:
 			_set_complaint_link(self.source_name, None, None)
+		if self.source_type == "Internal Complaint" and self.source_name:
+			_set_internal_complaint_link(self.source_name, None)
 
 	# --------------------------------------------------------------------------------------
 
@@ -338,6 +344,11 @@ def _set_complaint_link(complaint: str, capa: str | None, status: str | None) ->
 			{"corrective_action": capa, "corrective_action_status": status},
 			update_modified=False,
 		)
+
+
+def _set_internal_complaint_link(complaint: str, capa: str | None) -> None:
+	if frappe.db.exists("Internal Complaint", complaint):
+		frappe.db.set_value("Internal Complaint", complaint, "corrective_action", capa, update_modified=False)
 
 
 # ------------------------------------------------------------------------------------------

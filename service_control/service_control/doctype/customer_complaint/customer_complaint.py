@@ -82,6 +82,8 @@ class CustomerComplaint(ServiceCase):
 		due_stage: DF.Literal["First Reply", "Arrangement", "Resolution", "Closure", "Repair"]
 		first_reply_sla: DF.Literal["On Track", "At Risk", "Breached", "Met", "Met Late", "Paused", "Stopped"]
 		first_response_on: DF.Datetime | None
+		intake_doctype: DF.Link | None
+		intake_name: DF.DynamicLink | None
 		investigation_owner: DF.Link | None
 		item_code: DF.Link | None
 		item_name: DF.Data | None

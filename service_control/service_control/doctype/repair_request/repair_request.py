@@ -68,6 +68,8 @@ class RepairRequest(ServiceCase):
 		fault_description: DF.Text
 		fault_type: DF.Data | None
 		first_response_on: DF.Datetime | None
+		intake_doctype: DF.Link | None
+		intake_name: DF.DynamicLink | None
 		item_code: DF.Link
 		item_name: DF.Data | None
 		last_result: DF.Literal["", "Fixed", "Not Fixed", "Replaced", "Refunded"]

@@ -7,6 +7,7 @@ import frappe
 from frappe.model.document import Document
 from frappe.utils import flt
 
+from service_control.core import service_indicators
 from service_control.core import settings as rules
 from service_control.core.repair import SATISFIED_STARS
 from service_control.utils import clear_calendar_cache, domain_errors
@@ -39,6 +40,8 @@ class ServiceControlSettings(Document):
 		capa_reminder_days: DF.Int
 		company_defaults: DF.Table[ServiceCompanyDefaults]
 		escalation_levels: DF.Table[ServiceEscalationLevel]
+		indicator_long_term_months: DF.Int
+		indicator_short_term_months: DF.Int
 		key_customer_visit_months: DF.Int
 		management_representative: DF.Link | None
 		min_deadline_lead_hours: DF.Float
@@ -67,6 +70,18 @@ class ServiceControlSettings(Document):
 			# an empty value (a site from before the setting existed) takes the default
 			self.repair_satisfied_rating = self.repair_satisfied_rating or SATISFIED_STARS
 			rules.validate_repair_satisfied_rating(self.repair_satisfied_rating)
+			self._validate_indicator_windows()
+
+	def _validate_indicator_windows(self) -> None:
+		"""Zero or negative months are refused; a window left empty on a site from before the
+		setting existed (not changed in this save) takes its default."""
+		for fieldname, default in (
+			("indicator_short_term_months", service_indicators.DEFAULT_SHORT_TERM_MONTHS),
+			("indicator_long_term_months", service_indicators.DEFAULT_LONG_TERM_MONTHS),
+		):
+			if not self.get(fieldname) and not self.has_value_changed(fieldname):
+				self.set(fieldname, default)
+		service_indicators.validate_windows(self.indicator_short_term_months, self.indicator_long_term_months)
 
 	def _load_links(self) -> tuple[dict, dict]:
 		"""What the database says of every linked account and warehouse, in two queries."""

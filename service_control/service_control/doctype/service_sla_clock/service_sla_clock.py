@@ -26,7 +26,7 @@ class ServiceSLAClock(Document):
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data
-		stage: DF.Literal["First Reply", "Arrangement", "Resolution", "Closure", "Repair"]
+		stage: DF.Literal["First Reply", "Arrangement", "Resolution", "Closure", "Repair", "First Answer"]
 		start_on: DF.Datetime | None
 		state: DF.Literal["On Track", "At Risk", "Breached", "Met", "Met Late", "Paused", "Stopped"]
 	# end: auto-generated types

@@ -14,13 +14,17 @@ class ServiceSLATarget(Document):
 		from frappe.types import DF
 
 		basis: DF.Literal["Calendar Hours", "Working Hours"]
-		document_type: DF.Literal["Customer Complaint", "Repair Request"]
+		document_type: DF.Literal[
+			"Customer Complaint", "Repair Request", "Internal Complaint", "Customer Contact Log"
+		]
 		for_company: DF.Link | None
 		hours: DF.Float
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data
-		stage: DF.Literal["First Reply", "Arrangement", "Resolution", "Closure"]
-		urgency: DF.Literal["Urgent", "Normal"]
+		stage: DF.Literal["First Reply", "Arrangement", "Resolution", "Closure", "First Answer"]
+		urgency: DF.Literal[
+			"Urgent", "Normal", "Visit", "Phone", "Fax", "Letter", "E-mail", "Showroom", "Portal", "Other"
+		]
 	# end: auto-generated types
 	pass

@@ -4,49 +4,25 @@
 """顾客投诉处理一览表: the register of complaints, one row each, with their SLA outcome.
 
 A register lists rows, so it is bounded: the filters (the period first) must select at most
-``MAX_ROWS`` complaints, else the user is asked to narrow them. The desk has no server paging
-for script reports: every row goes to the browser in one response, and its grid, chart and
-export work on all of them.
+``report_filters.MAX_REGISTER_ROWS`` complaints, else the user is asked to narrow them.
 """
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Count
-from frappe.utils import fmt_money
 
 from service_control.core.sla import ClockState
-from service_control.service_control.report_filters import where_category, where_dates
-
-#: Complaints one run may list. A month of a busy site (some 20,000 complaints at a million over
-#: four years) fits twice; beyond it the response (about 0.5 kB a row as JSON) and the browser's
-#: grid slow down, and a longer period is better read in Complaint Analysis or SLA Performance.
-MAX_ROWS = 50_000
+from service_control.service_control.report_filters import check_register_size, where_category, where_dates
 
 
 @frappe.read_only()
 def execute(filters: dict | None = None):
 	filters = frappe._dict(filters or {})
-	check_size(filters)
+	complaint = frappe.qb.DocType("Customer Complaint")
+	check_register_size(
+		apply_filters(frappe.qb.from_(complaint).select(complaint.name), complaint, filters), _("complaints")
+	)
 	data = get_data(filters)
 	return get_columns(), data, None, get_chart(data), get_summary(data)
-
-
-def check_size(filters) -> None:
-	"""Refuse filters that select more than ``MAX_ROWS`` complaints (counted up to one more,
-	so a wide period costs no more than a narrow one)."""
-	complaint = frappe.qb.DocType("Customer Complaint")
-	capped = apply_filters(frappe.qb.from_(complaint).select(complaint.name), complaint, filters).limit(
-		MAX_ROWS + 1
-	)
-	rows = frappe.qb.from_(capped).select(Count("*")).run()[0][0]
-	if rows > MAX_ROWS:
-		frappe.throw(
-			_(
-				"The register lists at most {0} complaints at once and these filters select more."
-				" Narrow the period (From Date, To Date) or filter by customer, item, category or status."
-			).format(fmt_money(MAX_ROWS, precision=0)),
-			title=_("Too Many Complaints"),
-		)
 
 
 def get_columns() -> list[dict]:

@@ -71,14 +71,14 @@ class TestComplaintRegister(FrappeTestCase):
 		from frappe.translate import clear_cache
 		from frappe.utils import now_datetime
 
-		from service_control.service_control.report.complaint_register import complaint_register
+		from service_control.service_control import report_filters
 
 		make_customer("_Test SC Register Customer")
 		now = now_datetime()
 		mine = make_complaint(customer="_Test SC Register Customer", received_on=now - timedelta(hours=1))
 		make_complaint(received_on=now - timedelta(hours=2))
 		today = now.date()
-		with patch.object(complaint_register, "MAX_ROWS", 1):
+		with patch.object(report_filters, "MAX_REGISTER_ROWS", 1):
 			with self.assertRaises(frappe.ValidationError) as refused:
 				execute({"company": TEST_COMPANY, "from_date": today - timedelta(days=1), "to_date": today})
 			self.assertIn("Narrow the period", str(refused.exception))
