@@ -47,7 +47,37 @@ doc_events = {
 		"on_cancel": "service_control.overrides.sales_invoice.on_cancel",
 	},
 	"Delivery Note": {
-		"before_submit": "service_control.overrides.sales_return.before_submit",
+		# rows an approved Exceptional Release covers pass ERPNext's inspection check
+		"before_validate": "service_control.overrides.delivery_note.before_validate",
+		"validate": "service_control.overrides.delivery_note.validate",
+		"before_submit": [
+			"service_control.overrides.sales_return.before_submit",
+			"service_control.overrides.delivery_note.before_submit",
+		],
+		# the installed base follows the delivered serial numbers
+		"on_submit": "service_control.overrides.delivery_note.on_submit",
+		"on_cancel": "service_control.overrides.delivery_note.on_cancel",
+	},
+	# the installed base: acceptance dates the start of use, a settled replacement replaces the
+	# unit, a disposition scraps it; a repair request of a serial takes its end customer
+	"Delivery Acceptance": {
+		"on_submit": "service_control.service_control.installed_base.acceptance_submitted",
+	},
+	"Compensation": {
+		"on_submit": "service_control.service_control.installed_base.compensation_submitted",
+		"on_cancel": "service_control.service_control.installed_base.compensation_cancelled",
+	},
+	"Return Disposition": {
+		"on_submit": "service_control.service_control.installed_base.disposition_submitted",
+		"on_cancel": "service_control.service_control.installed_base.disposition_cancelled",
+	},
+	"Repair Request": {
+		"before_validate": "service_control.service_control.installed_base.fill_case_customer",
+	},
+	# depot repair: the unit in the depot is Repaired once its repair feedback is submitted
+	"Repair Feedback": {
+		"on_submit": "service_control.service_control.depot.feedback_changed",
+		"on_cancel": "service_control.service_control.depot.feedback_changed",
 	},
 	# objectives bound to CPU / TGW / R/1000 are checked, and reviewed by the figures
 	"Quality Goal": {
@@ -56,6 +86,13 @@ doc_events = {
 	"Quality Review": {
 		"validate": "service_control.overrides.quality_review.validate",
 		"after_insert": "service_control.overrides.quality_review.after_insert",
+	},
+	# a supplier or asset a continuity service depends on changed: its plans are marked for review
+	"Supplier": {
+		"on_update": "service_control.overrides.supplier.on_update",
+	},
+	"Asset": {
+		"on_update": "service_control.overrides.asset.on_update",
 	},
 }
 
@@ -76,6 +113,8 @@ scheduler_events = {
 		"service_control.service_control.capa_sweep.run_daily",
 		# Feedback handling forms: rectification reminders and overdue escalation, once each.
 		"service_control.service_control.feedback_sweep.run_daily",
+		# Continuity plans past their review date or test interval: their owners reminded once per date.
+		"service_control.service_control.continuity_sweep.run_daily",
 	],
 }
 

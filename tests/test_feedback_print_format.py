@@ -5,6 +5,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from print_env import print_env
 
 MODULE_DIR = Path(__file__).resolve().parent.parent / "service_control" / "service_control"
 FOLDER = MODULE_DIR / "print_format" / "feedback_handling_form"
@@ -26,7 +27,7 @@ class Row(dict):
 
 def render(**doc) -> str:
 	jinja2 = pytest.importorskip("jinja2")
-	env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+	env = print_env(undefined=jinja2.StrictUndefined)
 	base = {
 		"name": "FHF-2026-00001",
 		"company": "ACME <Tools>",

@@ -5,6 +5,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from print_env import print_env
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULE_DIR = ROOT / "service_control" / "service_control"
@@ -28,7 +29,7 @@ class FakeDoc(dict):
 def render(**doc) -> str:
 	jinja2 = pytest.importorskip("jinja2")
 	template = (FOLDER / "internal_complaint_form.html").read_text()
-	env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+	env = print_env(undefined=jinja2.StrictUndefined)
 	base = {
 		"name": "IC-2026-00001",
 		"company": "ACME <Tools>",

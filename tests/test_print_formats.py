@@ -5,6 +5,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from print_env import print_env
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULE_DIR = ROOT / "service_control" / "service_control"
@@ -64,7 +65,7 @@ class FakeFrappe:
 def render(folder: str, **doc) -> str:
 	jinja2 = pytest.importorskip("jinja2")
 	template = (MODULE_DIR / "print_format" / folder / f"{folder}.html").read_text()
-	env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+	env = print_env(undefined=jinja2.StrictUndefined)
 	base = {
 		"name": "CC-2026-00001",
 		"company": "ACME <Tools>",

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+from print_env import print_env
 
 MODULE_DIR = Path(__file__).resolve().parent.parent / "service_control" / "service_control"
 FOLDER = MODULE_DIR / "print_format" / "customer_satisfaction_survey"
@@ -41,7 +42,7 @@ class FakeFrappe:
 
 def render(**doc) -> str:
 	jinja2 = pytest.importorskip("jinja2")
-	env = jinja2.Environment(undefined=jinja2.ChainableUndefined)
+	env = print_env(undefined=jinja2.ChainableUndefined)
 	base = {
 		"name": "SSR-2026-00001",
 		"template": "T",

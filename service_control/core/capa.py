@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from service_control.core.errors import DomainError, TransitionError, _
+from service_control.core.history import check_chronology, require_end
 
 DRAFT = "Draft"
 CONTAINMENT = "Containment"
@@ -52,6 +53,7 @@ SOURCE_TYPES = (
 	"Internal Complaint",
 	"Feedback Handling Form",
 	"Quality Review",
+	"Continuity Test Report",
 )
 SELF_TYPE = "Corrective Action"
 METHODS = ("5 Whys", "Fishbone", "8D")
@@ -165,6 +167,9 @@ class CapaFacts:
 	checks: list[CheckRow] = field(default_factory=list)
 	approver: str | None = None
 	cancel_reason: str | None = None
+	#: imported history (``check_history``): the CAPA comes in with the dates it really had
+	history: bool = False
+	closed_on: date | None = None
 
 	def round_actions(self, rnd: int | None = None) -> list[ActionRow]:
 		rnd = self.current_round if rnd is None else rnd
@@ -274,14 +279,21 @@ def _check_action(row: ActionRow, facts: CapaFacts, today: date, disabled: set[s
 		raise CapaError(_("Action row {0}: completed before the CAPA was opened."), row.idx)
 
 
-def check_verification(check: CheckRow, status: str, roles: Iterable[str], today: date) -> None:
+def check_verification(
+	check: CheckRow, status: str, roles: Iterable[str], today: date, history: bool = False
+) -> None:
 	"""A result is recorded in the Effectiveness Check stage, not before the planned date.
 
-	Only a Quality Manager may verify early, and must say why.
+	Only a Quality Manager may verify early, and must say why. A result of imported history
+	(``history``) was recorded in its time: it needs only a verification date that has come.
 	"""
 	if not check.result:
 		if check.verified_by or check.verified_on:
 			raise CapaError(_("Effectiveness check of round {0}: record the result."), check.round)
+		return
+	if history:
+		if check.verified_on and check.verified_on > today:
+			raise CapaError(_("Verified On {0} is in the future."), check.verified_on)
 		return
 	if status != EFFECTIVENESS_CHECK:
 		raise CapaError(_("Record the effectiveness result in the Effectiveness Check stage."))
@@ -386,7 +398,11 @@ def check_final_edit(old_status: str | None, changed_fields: Iterable[str]) -> N
 
 
 def check_transition(old: str | None, new: str, facts: CapaFacts, roles: Iterable[str] = ()) -> None:
-	"""Raise TransitionError unless ``old`` → ``new`` is allowed and its gate holds."""
+	"""Raise TransitionError unless ``old`` → ``new`` is allowed and its gate holds. A new CAPA of
+	imported history starts in any status whose gates hold (``check_history``)."""
+	if old is None and facts.history:
+		check_history(new, facts)
+		return
 	if old is None or old == new:
 		if old is None and new != DRAFT:
 			raise TransitionError(_("A new CAPA starts as Draft, not {0}."), new)
@@ -416,6 +432,14 @@ def _gate_actions_planned(facts: CapaFacts, roles: set[str]) -> None:
 
 
 def _gate_approved(facts: CapaFacts, roles: set[str]) -> None:
+	_gate_actions_ready(facts, roles)
+	if not facts.approver:
+		raise TransitionError(_("Name the approver."))
+	if not roles & {QUALITY_MANAGER, SYSTEM_MANAGER}:
+		raise TransitionError(_("Only a Quality Manager can approve a CAPA."))
+
+
+def _gate_actions_ready(facts: CapaFacts, roles: set[str]) -> None:
 	live = [a for a in facts.round_actions() if a.status != ACTION_CANCELLED]
 	if not any(a.action_type == CORRECTIVE for a in live):
 		raise TransitionError(
@@ -424,10 +448,6 @@ def _gate_approved(facts: CapaFacts, roles: set[str]) -> None:
 	for row in live:
 		if not (row.owner and row.due_date):
 			raise TransitionError(_("Action row {0}: give an owner and a due date before approval."), row.idx)
-	if not facts.approver:
-		raise TransitionError(_("Name the approver."))
-	if not roles & {QUALITY_MANAGER, SYSTEM_MANAGER}:
-		raise TransitionError(_("Only a Quality Manager can approve a CAPA."))
 
 
 def _gate_implemented(facts: CapaFacts, roles: set[str]) -> None:
@@ -486,6 +506,32 @@ _GATES = {
 	(None, CLOSED): _gate_closed,
 	(None, CANCELLED): _gate_cancelled,
 }
+
+
+#: The gates a CAPA of imported history passes to start in a status: those about what the 8D
+#: record says (the problem, its root cause, the actions and their completion, the effectiveness
+#: result), cumulative along the way to the status; not who approved here or the containment rows
+#: of the app's own form.
+_HISTORY_PATH = (
+	(CONTAINMENT, _gate_containment),
+	(ACTIONS_PLANNED, _gate_actions_planned),
+	(APPROVED, _gate_actions_ready),
+	(IMPLEMENTED, _gate_implemented),
+	(CLOSED, _gate_closed),
+)
+
+
+def check_history(status: str, facts: CapaFacts) -> None:
+	"""A CAPA of imported history: it may start in the status it ended in when the gates on the
+	way there hold (``_HISTORY_PATH``); a closed one carries its closing date, after its opening."""
+	if status == CANCELLED:
+		_gate_cancelled(facts, set())
+	for gate_status, gate in _HISTORY_PATH:
+		if status == CANCELLED or STATUSES.index(gate_status) > STATUSES.index(status):
+			break
+		gate(facts, set())
+	require_end(status == CLOSED, facts.closed_on, _("Closed On"))
+	check_chronology([(_("Opened On"), facts.opened_on), (_("Closed On"), facts.closed_on)])
 
 
 # ------------------------------------------------------------------------------------------

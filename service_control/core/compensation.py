@@ -182,6 +182,22 @@ def check_approval_step(
 	return role
 
 
+#: The statuses a compensation of imported history comes in with: what was paid, or refused.
+HISTORY_STATUSES = (SETTLED, REJECTED)
+
+
+def check_history(status: str, voucher_reference: str | None, paid_amount: float | None) -> None:
+	"""A compensation of imported history records what was paid before the app, and posts
+	nothing: it comes in Settled (or Rejected), and a settled one names the voucher that paid it
+	or the amount it posted."""
+	if status not in HISTORY_STATUSES:
+		raise CompensationError(_("An imported compensation is Settled or Rejected, not {0}."), status)
+	if status == SETTLED and not ((voucher_reference or "").strip() or round2(paid_amount or 0) > 0):
+		raise CompensationError(
+			_("An imported settled compensation needs the voucher reference or the amount paid.")
+		)
+
+
 def check_ready_to_settle(
 	status: str,
 	approvers: tuple[str, ...],

@@ -7,12 +7,14 @@ Investigating. Cancelled is for complaints registered in error. The guards here 
 the Workflow configured on a site says.
 """
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from service_control.core.dates import add_months
 from service_control.core.errors import ComplaintError, TransitionError, _
+from service_control.core.history import check_chronology, require_end
 from service_control.core.record_lock import check_final_edit
 
 OPEN = "Open"
@@ -72,6 +74,11 @@ class ComplaintFacts:
 	cancel_reason: str | None = None
 	reopen_reason: str | None = None
 	paused_from: str | None = None  # the status it left to wait for the customer
+	#: imported history (``check_history``): the record comes in with the dates it really had
+	history: bool = False
+	first_response_on: datetime | None = None
+	confirmed_on: datetime | None = None
+	closed_on: datetime | None = None
 
 
 def validate_fields(facts: ComplaintFacts, now: datetime) -> None:
@@ -89,7 +96,11 @@ def validate_fields(facts: ComplaintFacts, now: datetime) -> None:
 
 
 def check_transition(old: str | None, new: str, facts: ComplaintFacts, roles: Iterable[str] = ()) -> None:
-	"""Raise TransitionError unless ``old`` → ``new`` is allowed and its guard holds."""
+	"""Raise TransitionError unless ``old`` → ``new`` is allowed and its guard holds. A new
+	record of imported history starts in any status whose guard holds (``check_history``)."""
+	if old is None and facts.history:
+		check_history(new, facts)
+		return
 	if old is None or old == new:
 		if old is None and new != OPEN:
 			raise TransitionError(_("A new complaint starts Open, not {0}."), new)
@@ -117,11 +128,15 @@ def _guard_answered(facts: ComplaintFacts, old: str) -> None:
 		raise TransitionError(
 			_("The company is responsible: record at least one containment action before answering.")
 		)
+	_guard_answer_recorded(facts, old)
+
+
+def _guard_answer_recorded(facts: ComplaintFacts, old: str | None) -> None:
 	if not (facts.answer_method and facts.reply and facts.replied_on):
 		raise TransitionError(_("Record the answer: method, reply and the time it was sent."))
 
 
-def _guard_closed(facts: ComplaintFacts, old: str) -> None:
+def _guard_closed(facts: ComplaintFacts, old: str | None) -> None:
 	if not facts.replied_on:
 		raise TransitionError(_("A complaint cannot be closed before the customer has been answered."))
 	if facts.satisfaction in (SATISFIED, PARTLY_SATISFIED):
@@ -135,7 +150,7 @@ def _guard_closed(facts: ComplaintFacts, old: str) -> None:
 	raise TransitionError(_("Record the customer's confirmation before closing."))
 
 
-def _guard_cancelled(facts: ComplaintFacts, old: str) -> None:
+def _guard_cancelled(facts: ComplaintFacts, old: str | None) -> None:
 	if not facts.cancel_reason:
 		raise TransitionError(_("Give a reason for cancelling the complaint."))
 
@@ -171,6 +186,36 @@ _GUARDS = {
 	CLOSED: _guard_closed,
 	CANCELLED: _guard_cancelled,
 }
+
+
+#: The guards a complaint of imported history passes to start in a status: those about what the
+#: record says (an answer before Answered or Closed, the confirmation or why it is missing before
+#: Closed, a reason before Cancelled); not those about the work done in the app (an owner who is
+#: a user here, containment rows, responsibility decided before the answer).
+_HISTORY_GUARDS = {
+	ANSWERED: (_guard_answer_recorded,),
+	CLOSED: (_guard_answer_recorded, _guard_closed),
+	CANCELLED: (_guard_cancelled,),
+}
+
+
+def check_history(status: str, facts: ComplaintFacts) -> None:
+	"""A complaint of imported history: it may start in the status it ended in, with its guards
+	(``_HISTORY_GUARDS``) and its dates in order; a closed one carries its closing time."""
+	if status == AWAITING_CUSTOMER:
+		raise TransitionError(_("Import a complaint waiting for the customer as Investigating."))
+	for guard in _HISTORY_GUARDS.get(status, ()):
+		guard(facts, None)
+	require_end(status == CLOSED, facts.closed_on, _("Closed On"))
+	check_chronology(
+		[
+			(_("Received On"), facts.received_on),
+			(_("First Response On"), facts.first_response_on),
+			(_("Replied On"), facts.replied_on),
+			(_("Confirmed On"), facts.confirmed_on),
+			(_("Closed On"), facts.closed_on),
+		]
+	)
 
 
 def next_status_after_confirmation(status: str, satisfaction: str | None) -> str:
@@ -225,6 +270,8 @@ def record_events(
 	now: datetime,
 	user: str,
 	retention_years: int,
+	history: bool = False,
+	received_on: datetime | None = None,
 ) -> ComplaintEvents:
 	"""What a save records:
 	- the first response: leaving Open, or a reply, whichever came first;
@@ -232,8 +279,13 @@ def record_events(
 	- who answered, and when the customer's satisfaction was recorded;
 	- closing stamps the time and the user and keeps the record ``retention_years`` from then (a
 	  cancelled complaint from its cancellation); reopening clears both;
-	- a new answer after another investigation asks the customer again (satisfaction cleared)."""
+	- a new answer after another investigation asks the customer again (satisfaction cleared).
+
+	A new record of imported history (``history``) keeps the dates it came with and stamps none:
+	its retention runs from its real closing (a cancelled one from ``received_on``)."""
 	e = events
+	if history and not old_status:
+		return _history_events(status, e, received_on or now, retention_years)
 	first_response_on = e.first_response_on
 	if old_status and old_status != status and old_status == OPEN and not first_response_on:
 		first_response_on = now
@@ -268,6 +320,19 @@ def record_events(
 		closed_on,
 		closed_by,
 		retain_until,
+	)
+
+
+def _history_events(status: str, e: ComplaintEvents, received: datetime, years: int) -> ComplaintEvents:
+	closed_on = e.closed_on if status == CLOSED else None
+	end = closed_on if status == CLOSED else received if status == CANCELLED else None
+	return dataclasses.replace(
+		e,
+		first_response_on=e.first_response_on or e.replied_on,
+		confirmed_on=e.confirmed_on or (closed_on if e.satisfaction else None),
+		closed_on=closed_on,
+		closed_by=e.closed_by if closed_on else None,
+		retain_until=retention_end(end, years) if end else None,
 	)
 
 

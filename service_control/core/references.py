@@ -55,12 +55,14 @@ def check_reference(
 @dataclass(frozen=True)
 class SerialFacts:
 	"""A Serial No as ERPNext has it: its item, the customer it was delivered to (if recorded) and
-	the warehouse it is in (set while it is in the company's stock)."""
+	the warehouse it is in (set while it is in the company's stock); and the end customer the
+	installed base has for it (a dealer's customer, or the customer it was transferred to)."""
 
 	name: str
 	item_code: str
 	customer: str | None = None
 	warehouse: str | None = None
+	end_customer: str | None = None
 
 
 def check_serial(
@@ -69,9 +71,11 @@ def check_serial(
 	"""The unit must be of the case's item and may not be another's: refused when it was delivered
 	to another customer, or when it is still in the company's stock. A unit that left stock with no
 	customer on record (delivered by a stock entry, or migrated) is accepted: nothing says it is
-	someone else's."""
+	someone else's. The unit's end customer in the installed base may raise a case on it too."""
 	if item_code and serial.item_code != item_code:
 		raise error(_("Serial No {0} is of item {1}, not {2}."), serial.name, serial.item_code, item_code)
+	if serial.end_customer and serial.end_customer == customer:
+		return
 	if serial.customer and serial.customer != customer:
 		raise error(
 			_("Serial No {0} does not belong to customer {2}: it was delivered to {1}."),

@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 
 from service_control.core.dates import add_months
 from service_control.core.errors import DomainError, TransitionError, _
+from service_control.core.history import check_chronology, require_end
 from service_control.core.record_lock import check_final_edit
 from service_control.core.working_time import Clock
 
@@ -429,9 +430,24 @@ class RequestFacts:
 	last_result: str | None = None
 	verified: bool = False
 	cancel_reason: str | None = None
+	#: imported history (``check_request_history``): the result comes with the record, not from a
+	#: feedback form submitted here
+	history: bool = False
+	reported_on: datetime | None = None
+	first_response_on: datetime | None = None
+	resolved_on: datetime | None = None
+	closed_on: datetime | None = None
+
+	@property
+	def has_result(self) -> bool:
+		"""A feedback form was submitted, or the imported record carries its result."""
+		return bool(self.submitted_feedback or (self.history and self.last_result))
 
 
 def check_request_transition(old: str | None, new: str, facts: RequestFacts) -> None:
+	if old is None and facts.history:
+		check_request_history(new, facts)
+		return
 	if old is None or old == new:
 		if old is None and new not in (OPEN, ASSIGNED):
 			raise TransitionError(_("A new repair request starts Open, not {0}."), new)
@@ -440,10 +456,14 @@ def check_request_transition(old: str | None, new: str, facts: RequestFacts) -> 
 		return
 	if (old, new) not in TRANSITIONS:
 		raise TransitionError(_("A repair request cannot go from {0} to {1}."), old, new)
+	_guard_request(new, facts)
+
+
+def _guard_request(new: str, facts: RequestFacts) -> None:
 	if new in (ASSIGNED, IN_PROGRESS) and not facts.technician:
 		raise TransitionError(_("Assign a Service Technician first."))
 	if new == RESOLVED:
-		if not facts.submitted_feedback:
+		if not facts.has_result:
 			raise TransitionError(_("Submit a repair feedback form before resolving the request."))
 		if facts.last_result == NOT_FIXED:
 			raise TransitionError(_("The last visit did not fix the fault: plan another visit."))
@@ -451,6 +471,26 @@ def check_request_transition(old: str | None, new: str, facts: RequestFacts) -> 
 		raise TransitionError(_("The customer has not verified the repair yet: it cannot be closed."))
 	if new == CANCELLED and not facts.cancel_reason:
 		raise TransitionError(_("Give a reason for cancelling the repair request."))
+
+
+def check_request_history(status: str, facts: RequestFacts) -> None:
+	"""A repair request of imported history starts in the status it ended in: a resolved or closed
+	one carries its result (not Not Fixed), a closed one the customer's verification and its
+	closing time, a cancelled one its reason; its dates are in order."""
+	if status == AWAITING_CUSTOMER:
+		raise TransitionError(_("Import a repair request waiting for the customer as In Progress."))
+	if status == CLOSED:
+		_guard_request(RESOLVED, facts)  # closed without passing Resolved here: its result still counts
+	_guard_request(status, facts)
+	require_end(status == CLOSED, facts.closed_on, _("Closed On"))
+	check_chronology(
+		[
+			(_("Reported On"), facts.reported_on),
+			(_("First Response On"), facts.first_response_on),
+			(_("Resolved On"), facts.resolved_on),
+			(_("Closed On"), facts.closed_on),
+		]
+	)
 
 
 def check_closed_edit(
@@ -476,9 +516,9 @@ def next_status(facts: RequestFacts) -> str:
 	status = facts.status
 	if status == OPEN and facts.technician:
 		return ASSIGNED
-	if status in (ASSIGNED, IN_PROGRESS) and facts.submitted_feedback and facts.last_result:
+	if status in (ASSIGNED, IN_PROGRESS) and facts.has_result and facts.last_result:
 		return IN_PROGRESS if facts.last_result == NOT_FIXED else RESOLVED
-	if status == RESOLVED and (not facts.submitted_feedback or facts.last_result in (None, NOT_FIXED)):
+	if status == RESOLVED and (not facts.has_result or facts.last_result in (None, NOT_FIXED)):
 		return IN_PROGRESS  # the feedback form that resolved it was cancelled, or a revisit failed
 	return status
 
@@ -679,10 +719,22 @@ class RequestEvents:
 
 
 def record_request_events(
-	old_status: str | None, status: str, technician_changed: bool, events: RequestEvents, now: datetime
+	old_status: str | None,
+	status: str,
+	technician_changed: bool,
+	events: RequestEvents,
+	now: datetime,
+	history: bool = False,
 ) -> RequestEvents:
 	"""A (new) technician stamps the assignment; leaving Open is the first response; closing
-	stamps the time and reopening clears it."""
+	stamps the time and reopening clears it. A new record of imported history keeps the dates it
+	came with (the first response defaults to the assignment)."""
+	if history and not old_status:
+		return RequestEvents(
+			assigned_on=events.assigned_on,
+			first_response_on=events.first_response_on or events.assigned_on,
+			closed_on=events.closed_on if status == CLOSED else None,
+		)
 	closed_on = events.closed_on
 	if status == CLOSED and old_status != CLOSED:
 		closed_on = now

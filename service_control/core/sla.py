@@ -81,6 +81,14 @@ def stopped_state(state: str | None) -> ClockState:
 	return ClockState.STOPPED
 
 
+def ended_state(state: str | None) -> ClockState:
+	"""The state of a clock of a record that ended before it came into the app (imported
+	history): a met or breached stage keeps its result, one never met that had not breached stops."""
+	if state == ClockState.BREACHED:
+		return ClockState.BREACHED
+	return stopped_state(state)
+
+
 @dataclass(frozen=True, slots=True)
 class Pause:
 	"""The clock stands still from ``start`` to ``end``; ``end`` None means still paused."""

@@ -5,17 +5,20 @@ changed."""
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
+from frappe.utils import get_datetime, now_datetime
 
+from service_control.core.history import clock_start, review_instant
 from service_control.core.record_lock import changed_fields
 from service_control.core.references import ReferenceDoc, SerialFacts
 from service_control.core.sla import pause_change
+from service_control.service_control.history import ImportedHistory
+from service_control.utils import domain_errors, get_settings
 
 #: Child tables whose rows a save only adds or updates, never removes (both read-only).
 SLA_ROW_TABLES = ("Service SLA Clock", "Service SLA Pause")
 
 
-class ServiceCase(Document):
+class ServiceCase(ImportedHistory):
 	"""A case with SLA clocks (Customer Complaint, Repair Request): its saves take no gap lock in
 	the clock and pause tables, where the newest cases would deadlock each other."""
 
@@ -87,16 +90,18 @@ def load_reference(doctype: str, name: str) -> ReferenceDoc:
 
 
 def load_serial(serial_no: str) -> SerialFacts:
-	item_code, customer, warehouse = frappe.db.get_value(
-		"Serial No", serial_no, ["item_code", "customer", "warehouse"]
+	item_code, customer, warehouse, end_customer = frappe.db.get_value(
+		"Serial No", serial_no, ["item_code", "customer", "warehouse", "sc_end_customer"]
 	)
-	return SerialFacts(serial_no, item_code, customer, warehouse)
+	return SerialFacts(serial_no, item_code, customer, warehouse, end_customer)
 
 
 def sync_pauses(doc, waiting: bool, now, reason: str | None = None) -> None:
 	"""Waiting for the customer (or an internal complaint's complainant, ``reason``) opens a pause
 	row (the clocks stop); leaving it closes the row (they go on with the time left)."""
 	open_pause = next((p for p in doc.sla_pauses or [] if not p.resumed_on), None)
+	if open_pause is not None and open_pause.get("continuity_invocation"):
+		return  # a declared disruption holds the clocks; its invocation resumes them
 	change = pause_change(waiting, open_pause is not None)
 	if change == "open":
 		doc.append("sla_pauses", {"paused_on": now, "reason": reason or _("Awaiting customer")})
@@ -109,3 +114,27 @@ def user_changes(doc, before) -> list[str]:
 	return changed_fields(
 		((df.fieldname, df.fieldtype) for df in doc.meta.fields), before, doc, ignore={"change_reason"}
 	)
+
+
+# ------------------------------------------------------------------------------------------
+# Imported history (core.history): where a case's clocks start and when a closed one ended.
+
+
+def history_clock_start(doc, received):
+	"""The case's clock start: its receipt, or the go-live instant of Service Control Settings for
+	an imported case still open at go-live with "Start Clocks at Go-Live" ticked."""
+	go_live = get_settings().get("go_live_on")
+	with domain_errors(title=_("Invalid history record")):
+		return clock_start(
+			get_datetime(received),
+			get_datetime(go_live) if go_live else None,
+			bool(doc.get("is_history") and doc.get("clocks_from_go_live")),
+		)
+
+
+def history_end(doc, closed: bool, closed_on):
+	"""When a closed case of imported history ended (its clocks are reviewed then and never
+	again), else None."""
+	if not (doc.get("is_history") and closed and closed_on):
+		return None
+	return review_instant(get_datetime(closed_on), now_datetime())

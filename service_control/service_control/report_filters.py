@@ -1,5 +1,5 @@
-"""Filters the script reports share: a date range, a complaint category with its sub-tree, and
-the row bound of the registers."""
+"""Filters the script reports share: a date range, a complaint category with its sub-tree, a
+region (territory) with its sub-tree, and the row bound of the registers."""
 
 import frappe
 from frappe import _
@@ -47,4 +47,18 @@ def where_category(query, column, category: str | None):
 	tree = frappe.qb.DocType("Complaint Category")
 	return query.where(
 		column.isin(frappe.qb.from_(tree).select(tree.name).where((tree.lft >= lft) & (tree.rgt <= rgt)))
+	)
+
+
+def where_territory(query, customer_column, territory: str | None):
+	"""``customer_column`` a customer of ``territory`` or any of its sub-territories (the region
+	of a complaint, survey or repair is its customer's)."""
+	if not territory:
+		return query
+	territories = [territory, *frappe.db.get_descendants("Territory", territory)]
+	customer = frappe.qb.DocType("Customer")
+	return query.where(
+		customer_column.isin(
+			frappe.qb.from_(customer).select(customer.name).where(customer.territory.isin(territories))
+		)
 	)

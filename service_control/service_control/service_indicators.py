@@ -6,7 +6,8 @@ they need, one ``GROUP BY`` query per source, and hands the rows to ``core.merge
 
 - units: submitted Delivery Note Items (stock quantity, serial or batch or neither); a return
   Delivery Note nets its quantity off the delivery it returns (``return_against``), at that
-  delivery's date;
+  delivery's date (deliveries and returns are two queries, so the deliveries' date range runs on
+  the ``sc_company_posting_date`` index of ``setup.indexes``);
 - defects (TGW): complaints (not cancelled; optionally of one category and its sub-categories)
   of a delivery note; repair requests with a submitted feedback form that found a fault; and
   answered satisfaction surveys about a delivery note, one defect per criterion scored at most
@@ -141,9 +142,21 @@ class Selection:
 	# the sources
 
 	def units(self) -> list[tuple]:
-		d = "if(dn.is_return = 1 and src.name is not null, src.posting_date, dn.posting_date)"
+		"""Deliveries and returns in two grouped queries, so the deliveries' date is the bare
+		``dn.posting_date`` and their range runs on the (company, posting_date) index; a return's
+		date is the delivery's it returns (its own when it names none)."""
+		deliveries = self._units("dn.posting_date", "dn.is_return = 0", "")
+		returns = self._units(
+			"coalesce(src.posting_date, dn.posting_date)",
+			"dn.is_return = 1",
+			"left join `tabDelivery Note` src on src.name = dn.return_against",
+		)
+		return [*deliveries, *returns]
+
+	def _units(self, d: str, kind: str, source_join: str) -> list[tuple]:
 		conditions = [
 			"dn.docstatus = 1",
+			kind,
 			*self.delivery_conditions(d, "dni.item_code", "dn.territory", "dn.customer_group"),
 		]
 		if self.params["from_date"]:
@@ -153,9 +166,9 @@ class Selection:
 		return self.run(
 			self.group_exprs(_UNIT_GROUPS, d=d),
 			self.unit_sums(d, "dni.stock_qty"),
-			"""from `tabDelivery Note Item` dni
+			f"""from `tabDelivery Note Item` dni
 			join `tabDelivery Note` dn on dn.name = dni.parent
-			left join `tabDelivery Note` src on src.name = dn.return_against
+			{source_join}
 			left join `tabItem` it on it.name = dni.item_code""",
 			conditions,
 		)
@@ -317,3 +330,34 @@ def indicator_value(
 	total = core.total(figures(filters, [], [months]).values(), [months])
 	w = total.window(months)
 	return w.value(indicator), w
+
+
+#: How long a number card's figure is kept: the indicators move with deliveries and events of the
+#: day, and each card would otherwise run the whole count on every workspace load.
+CARD_CACHE_SECONDS = 6 * 3600
+
+
+@frappe.whitelist()
+def indicator_card(filters: str | dict | None = None) -> dict:
+	"""A workspace number card: one indicator of one window over the company's units in service
+	as of today, from the card's filters ``indicator``, ``window`` and ``company``; the figure is
+	cached for ``CARD_CACHE_SECONDS``. Refused to users who may not run Service Indicators."""
+	filters = frappe._dict(frappe.parse_json(filters) or {})
+	if not frappe.get_cached_doc("Report", "Service Indicators").is_permitted():
+		frappe.throw(frappe._("Not permitted"), frappe.PermissionError)
+	if filters.indicator not in core.INDICATORS or filters.get("window", core.LONG_TERM) not in core.WINDOWS:
+		frappe.throw(frappe._("Unknown indicator {0}").format(filters.indicator))
+	window = filters.get("window", core.LONG_TERM)
+	company = filters.company or frappe.defaults.get_user_default("Company")
+	today = getdate()
+	key = f"service_control:indicator_card:{company}:{filters.indicator}:{window}:{today}"
+	value = frappe.cache.get_value(key)
+	if value is None:
+		value, _figures = indicator_value(filters.indicator, window, {"company": company}, as_of=today)
+		frappe.cache.set_value(key, value or 0, expires_in_sec=CARD_CACHE_SECONDS)
+	return {
+		"value": value or 0,
+		"fieldtype": "Float",
+		"route": ["query-report", "Service Indicators"],
+		"route_options": {"company": company},
+	}

@@ -56,6 +56,45 @@ CUSTOM_FIELDS = {
 	],
 }
 
+#: Delivery records: the customer's acceptance (货物交付验收清单) sets the status; a delivery made
+#: before its inspections were complete links the approved Exceptional Release (紧急放行).
+CUSTOM_FIELDS["Delivery Note"] += [
+	{
+		"fieldname": "sc_acceptance_status",
+		"label": "Acceptance Status",
+		"fieldtype": "Select",
+		"options": "\nAwaiting Acceptance\nAccepted\nAccepted with Remarks\nRejected",
+		"insert_after": "installation_status",
+		"read_only": 1,
+		"no_copy": 1,
+		"allow_on_submit": 1,
+		"in_standard_filter": 1,
+		# the Deliveries Awaiting Acceptance or Training report filters on it
+		"search_index": 1,
+	},
+	{
+		"fieldname": "sc_exceptional_release",
+		"label": "Exceptional Release",
+		"fieldtype": "Link",
+		"options": "Exceptional Release",
+		"insert_after": "sc_acceptance_status",
+		"depends_on": "eval:doc.sc_exceptional_release",
+		"read_only": 1,
+		"no_copy": 1,
+		"search_index": 1,
+	},
+]
+#: Deliveries of an item group that needs training are listed until a training record is signed.
+CUSTOM_FIELDS["Item Group"] = [
+	{
+		"fieldname": "sc_training_required",
+		"label": "Customer Training Required",
+		"fieldtype": "Check",
+		"insert_after": "is_group",
+		"description": "Deliveries of this group's items are listed until a Customer Training Record is submitted.",
+	},
+]
+
 #: An ERPNext Issue or Warranty Claim converted into a case links to it (the case links back
 #: through its Received As fields).
 CASE_LINK_FIELDS = [
@@ -128,6 +167,65 @@ CUSTOM_FIELDS["Quality Review Objective"] = [
 		"insert_after": "uom",
 		"read_only": 1,
 		"in_list_view": 1,
+	},
+]
+
+
+#: The installed base (营销部 4.1): where each delivered unit is used, by whom and in what state.
+#: ERPNext's own ``customer`` stays the customer of the last delivery; these follow the unit to
+#: its end customer and site. Written by the app's records only (core.installed_base).
+CUSTOM_FIELDS["Serial No"] = [
+	{
+		"fieldname": "sc_installed_base_section",
+		"label": "Installed Base",
+		"fieldtype": "Section Break",
+		"insert_after": "customer",
+		"collapsible": 1,
+	},
+	{
+		"fieldname": "sc_end_customer",
+		"label": "End Customer",
+		"fieldtype": "Link",
+		"options": "Customer",
+		"insert_after": "sc_installed_base_section",
+		"read_only": 1,
+		"no_copy": 1,
+		"in_standard_filter": 1,
+		# the Installed Base report and the cases' serial check read it
+		"search_index": 1,
+	},
+	{
+		"fieldname": "sc_site_address",
+		"label": "Site Address",
+		"fieldtype": "Link",
+		"options": "Address",
+		"insert_after": "sc_end_customer",
+		"read_only": 1,
+		"no_copy": 1,
+	},
+	{
+		"fieldname": "sc_installed_base_column",
+		"fieldtype": "Column Break",
+		"insert_after": "sc_site_address",
+	},
+	{
+		"fieldname": "sc_service_status",
+		"label": "Service Status",
+		"fieldtype": "Select",
+		"options": "\nIn Use\nIn Repair\nReplaced\nScrapped\nReturned",
+		"insert_after": "sc_installed_base_column",
+		"read_only": 1,
+		"no_copy": 1,
+		"in_standard_filter": 1,
+		"search_index": 1,
+	},
+	{
+		"fieldname": "sc_in_use_since",
+		"label": "In Use Since",
+		"fieldtype": "Date",
+		"insert_after": "sc_service_status",
+		"read_only": 1,
+		"no_copy": 1,
 	},
 ]
 

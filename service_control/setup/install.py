@@ -5,7 +5,7 @@ from frappe import _
 
 from service_control.core.errors import UnsupportedVersionError
 from service_control.core.versions import check_supported
-from service_control.setup import accounting_dimension, custom_fields, defaults, roles, workflows
+from service_control.setup import accounting_dimension, custom_fields, defaults, indexes, roles, workflows
 from service_control.setup.indicator_defaults import create_indicator_uoms
 from service_control.setup.survey_defaults import create_default_survey_template
 
@@ -42,3 +42,4 @@ def after_migrate() -> None:
 	create_default_survey_template()
 	accounting_dimension.ensure_dimension()
 	create_indicator_uoms()
+	indexes.ensure_indexes()

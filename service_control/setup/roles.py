@@ -6,6 +6,8 @@ ROLES = {
 	"Quality Manager": {"desk_access": 1},
 	"Service Technician": {"desk_access": 1},
 	"General Manager": {"desk_access": 1},
+	# approves continuity plans and risk reports, pauses SLA clocks for a declared disruption
+	"Continuity Manager": {"desk_access": 1},
 }
 
 

@@ -5,7 +5,7 @@ The app's own doctypes, with their records, are dropped by Frappe's uninstall it
 
 import frappe
 
-from service_control.setup import accounting_dimension, custom_fields, roles, workflows
+from service_control.setup import accounting_dimension, custom_fields, indexes, roles, workflows
 
 
 def before_uninstall() -> None:
@@ -14,3 +14,4 @@ def before_uninstall() -> None:
 	custom_fields.delete()
 	frappe.db.delete("Property Setter", {"module": "Service Control"})
 	roles.delete_roles()
+	indexes.drop_indexes()

@@ -1,13 +1,12 @@
 """Factories for the repair-service tests: serial-tracked units delivered to a
 customer, parts in stock, technicians and repair requests. Idempotent where they make masters."""
 
-from datetime import timedelta
-
 import frappe
-from frappe.utils import add_days, getdate, now_datetime
+from frappe.utils import add_days, getdate
 
 from service_control.tests.utils import (
 	TEST_COMPANY,
+	earlier_today,
 	get_warehouse,
 	make_customer,
 	make_item,
@@ -149,7 +148,7 @@ def make_repair_request(serial_no: str | None = None, **kwargs):
 			"item_code": UNIT_ITEM,
 			"serial_no": serial_no,
 			"channel": "Phone",
-			"reported_on": now_datetime() - timedelta(hours=2),
+			"reported_on": earlier_today(2),
 			"urgency": "Normal",
 			"fault_type": "Electrical",
 			"fault_description": "Does not power on",

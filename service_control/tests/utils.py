@@ -19,7 +19,10 @@ OTHER_ABBR = "_TSCO"
 #: records (which also needs apps this site may not have, such as payments).
 TEST_IGNORE = [
 	"Account",
+	"Address",
+	"Asset",
 	"Batch",
+	"Communication",
 	"Company",
 	"Contact",
 	"Currency",
@@ -28,18 +31,34 @@ TEST_IGNORE = [
 	"Delivery Note",
 	"Department",
 	"DocType",
+	"Email Account",
+	"Email Template",
+	"Employee",
 	"Holiday List",
+	"Installation Note",
+	"Issue",
 	"Item",
+	"Item Group",
 	"Journal Entry",
+	"Lead",
+	"Location",
 	"Payment Entry",
+	"Portal User",
+	"Price List",
 	"Purchase Invoice",
+	"Quality Goal",
 	"Quality Inspection",
+	"Quality Meeting",
+	"Quality Procedure",
+	"Quality Review",
 	"Role",
 	"Sales Invoice",
 	"Sales Order",
 	"Serial No",
 	"Stock Entry",
 	"Supplier",
+	"Territory",
+	"UOM",
 	"User",
 	"Warehouse",
 	"Warranty Claim",
@@ -220,17 +239,24 @@ def make_delivery_note(customer: str, item_code: str, qty: float = 10, rate: flo
 	return dn
 
 
-def make_complaint(**kwargs):
-	"""A registered complaint (status Open), received an hour ago unless told otherwise."""
-	from datetime import timedelta
+def earlier_today(hours: float):
+	"""``hours`` ago, but today: what the tests deliver today is never complained about or
+	reported the day before (just after midnight in the site's time zone)."""
+	from datetime import datetime, time, timedelta
 
+	now = now_datetime()
+	return max(now - timedelta(hours=hours), datetime.combine(now.date(), time.min))
+
+
+def make_complaint(**kwargs):
+	"""A registered complaint (status Open), received an hour ago (today) unless told otherwise."""
 	doc = frappe.get_doc(
 		{
 			"doctype": "Customer Complaint",
 			"company": TEST_COMPANY,
 			"customer": make_customer(),
 			"channel": "Phone",
-			"received_on": now_datetime() - timedelta(hours=1),
+			"received_on": earlier_today(1),
 			"urgency": "Normal",
 			"description": "Parts arrived scratched",
 			**kwargs,

@@ -28,3 +28,34 @@ frappe.ui.form.on("Delivery Note", {
 		}
 	},
 });
+
+// Delivery records: the customer's acceptance and training once delivered, the exceptional
+// release (紧急放行) while an item still waits for its quality inspection.
+frappe.ui.form.on("Delivery Note", {
+	refresh(frm) {
+		if (frm.doc.is_return || frm.is_new()) return;
+		const make = (doctype, method) =>
+			frm.add_custom_button(
+				__(doctype),
+				() =>
+					frappe.model.open_mapped_doc({
+						method: `service_control.service_control.doctype.${method}`,
+						frm,
+					}),
+				__("Create")
+			);
+		if (frm.doc.docstatus === 1) {
+			if (frappe.model.can_create("Delivery Acceptance")) {
+				make("Delivery Acceptance", "delivery_acceptance.delivery_acceptance.make_delivery_acceptance");
+			}
+			if (frappe.model.can_create("Customer Training Record")) {
+				make(
+					"Customer Training Record",
+					"customer_training_record.customer_training_record.make_training_record"
+				);
+			}
+		} else if (frm.doc.docstatus === 0 && frappe.model.can_create("Exceptional Release")) {
+			make("Exceptional Release", "exceptional_release.exceptional_release.make_exceptional_release");
+		}
+	},
+});

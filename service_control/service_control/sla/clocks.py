@@ -18,7 +18,7 @@ from frappe.utils import cint, flt, get_datetime, now_datetime
 
 from service_control.core import settings as settings_rules
 from service_control.core.escalation import EscalationLevel, overall_state
-from service_control.core.sla import Pause, derived_deadlines, stopped_state
+from service_control.core.sla import Pause, derived_deadlines, ended_state, stopped_state
 from service_control.core.sla_review import StageClock, review_case
 from service_control.utils import get_clock, get_settings
 
@@ -98,12 +98,18 @@ def update_clocks(
 	caps: dict[str, datetime | None] | None = None,
 	now: datetime | None = None,
 	stopped: bool = False,
+	ended_on: datetime | None = None,
 ) -> None:
 	"""Review every stage clock of ``doc`` with the core (``core.sla_review.review_case``) and set
 	the rows and the case's deadline fields; the same code runs on each save.
 
 	``stopped``: the case is cancelled, so stages not met yet stop for good (no deadline, no
 	sweep, no escalation, no recompute).
+
+	``ended_on``: a record of imported history that ended then (``core.history``): its clocks are
+	reviewed at that instant and stay as they were (met, met late, breached; a stage never met
+	that had not breached stops), and it has no deadline and no next check, so neither the sweep
+	nor a recompute ever takes it.
 
 	A clock that ``core.sla.is_derived`` stores no due or at-risk instant (a calendar change then
 	rewrites the case's row only); ``show_derived_deadlines`` gives the form its instants. The
@@ -118,7 +124,7 @@ def update_clocks(
 			row.derived = 0
 		set_case_fields(doc, overall_state([row.state for row in doc.get("sla_clocks") or []]))
 		return
-	now = now or now_datetime()
+	now = ended_on or now or now_datetime()
 	caps = caps or {}
 	targets = get_targets(doc.doctype, urgency, doc.get("company"))
 	start = get_datetime(start)
@@ -144,6 +150,7 @@ def update_clocks(
 	)
 	for stage_clock, stage in zip(clocks, review.stages, strict=True):
 		hours, basis = targets[stage.stage]
+		derived = stage.derived and not ended_on  # an ended record keeps the deadlines it had
 		row = _row(doc, stage.stage) or doc.append("sla_clocks", {"stage": stage.stage})
 		row.update(
 			{
@@ -152,13 +159,18 @@ def update_clocks(
 				"basis": basis,
 				"cap_on": stage_clock.cap,
 				"company": doc.get("company"),
-				"due_on": None if stage.derived else stage.due_on,
-				"at_risk_on": None if stage.derived else stage.at_risk_on,
-				"derived": int(stage.derived),
+				"due_on": None if derived else stage.due_on,
+				"at_risk_on": None if derived else stage.at_risk_on,
+				"derived": int(derived),
 				"met_on": stage.met_on,
 				"state": stage.state.value,
 			}
 		)
+	if ended_on:
+		for row in doc.get("sla_clocks") or []:
+			row.state = ended_state(row.state).value
+		set_case_fields(doc, overall_state([row.state for row in doc.get("sla_clocks") or []]))
+		return
 	set_case_fields(doc, review.state, review.due_by, review.due_stage, review.check_on, review.last_due)
 
 

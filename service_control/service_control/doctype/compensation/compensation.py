@@ -12,12 +12,12 @@ nothing itself; the settled voucher is linked back to the repair)."""
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.query_builder.functions import IfNull, Sum
 from frappe.utils import flt, now_datetime
 
 from service_control.core import compensation as rules
 from service_control.service_control import vouchers
+from service_control.service_control.history import ImportedHistory
 from service_control.setup.accounting_dimension import get_dimension_field
 from service_control.utils import domain_errors, get_company_defaults
 
@@ -29,7 +29,7 @@ VOUCHER_DOCTYPES = {
 }
 
 
-class Compensation(Document):
+class Compensation(ImportedHistory):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -57,6 +57,7 @@ class Compensation(Document):
 		gm_override: DF.Check
 		goods_amount: DF.Currency
 		has_physical_return: DF.Check
+		is_history: DF.Check
 		item_code: DF.Link | None
 		journal_entry: DF.Link | None
 		labour_amount: DF.Currency
@@ -93,6 +94,7 @@ class Compensation(Document):
 		supplier: DF.Link | None
 		supplier_recovery: DF.Link | None
 		total_amount: DF.Currency
+		voucher_reference: DF.Data | None
 	# end: auto-generated types
 
 	def before_insert(self):
@@ -123,8 +125,12 @@ class Compensation(Document):
 			)
 		with domain_errors(title=_("Invalid compensation")):
 			rules.check_override(bool(before and before.gm_override), bool(self.gm_override), roles)
-			rules.check_locked(old_status, self._changed_fields(before))
+			if not self.is_history:
+				rules.check_locked(old_status, self._changed_fields(before))
 			rules.validate_claim(self._claim(source))
+			if self.is_history:  # what was paid before the app: no approval here, no voucher posted
+				rules.check_history(self.status, self.voucher_reference, self.posted_amount)
+				return
 			approvers = self.approvers(defaults)
 			self.approval_level = approvers[-1]
 			role = rules.check_approval_step(
@@ -151,6 +157,8 @@ class Compensation(Document):
 			)
 		if self.status == rules.APPROVED:
 			self.status = rules.SETTLED
+		if self.is_history:
+			return  # imported history was settled before the app
 		with domain_errors(title=_("Not approved")):
 			rules.check_ready_to_settle(
 				self.status,
@@ -160,6 +168,8 @@ class Compensation(Document):
 			)
 
 	def on_submit(self):
+		if self.is_history:
+			return  # paid before the app by the voucher it names: nothing is posted again
 		self.settle()
 		self._link_to_repair(settled=True)
 

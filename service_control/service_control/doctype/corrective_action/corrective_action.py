@@ -14,6 +14,7 @@ from frappe.utils import cint, getdate, now_datetime, strip_html
 
 from service_control.core import capa as rules
 from service_control.core import record_lock
+from service_control.service_control.history import ImportedHistory
 from service_control.utils import domain_errors, get_settings
 
 #: Fields the controller writes itself, never compared for "who changed what".
@@ -35,7 +36,7 @@ ACTION_FIELDS = (
 CHECK_FIELDS = ("round", "planned_date", "criteria", "result", "verified_by", "verified_on", "reason")
 
 
-class CorrectiveAction(Document):
+class CorrectiveAction(ImportedHistory):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -75,6 +76,7 @@ class CorrectiveAction(Document):
 		department: DF.Link | None
 		detection: DF.Int
 		effectiveness_checks: DF.Table[CorrectiveActionEffectiveness]
+		is_history: DF.Check
 		items: DF.Table[CorrectiveActionAffectedItem]
 		naming_series: DF.Literal["CAPA-.YYYY.-"]
 		occurrence: DF.Int
@@ -137,7 +139,11 @@ class CorrectiveAction(Document):
 			facts = self._facts()
 			self.status, self.current_round = rules.advance(facts)
 			facts.status, facts.current_round = self.status, self.current_round
-			if self.status == rules.APPROVED and old_status != rules.APPROVED:
+			if (
+				self.status == rules.APPROVED
+				and old_status != rules.APPROVED
+				and not self._new_history(before)
+			):
 				self.approver, self.approved_on = frappe.session.user, now_datetime()
 				facts.approver = self.approver
 			rules.check_transition(old_status, self.status, facts, roles)
@@ -227,6 +233,8 @@ class CorrectiveAction(Document):
 			],
 			approver=self.approver,
 			cancel_reason=self.cancel_reason,
+			history=bool(self.is_history),
+			closed_on=getdate(self.closed_on) if self.closed_on else None,
 		)
 
 	def _check_source(self, before) -> None:
@@ -259,11 +267,12 @@ class CorrectiveAction(Document):
 				row.reason,
 			):
 				continue
-			if row.result:
+			history = self._new_history(before)
+			if row.result and not history:  # an imported result keeps who verified it, and when
 				row.verified_by = row.verified_by or frappe.session.user
 				row.verified_on = row.verified_on or today
 			fact = next(c for c in self._facts().checks if c.key == row.name)
-			rules.check_verification(fact, old_status or self.status, roles, today)
+			rules.check_verification(fact, old_status or self.status, roles, today, history=history)
 
 	def _plan_effectiveness(self, old_status) -> None:
 		"""Entering Implemented plans the round's check: last completion + N days (settings)."""
@@ -280,7 +289,13 @@ class CorrectiveAction(Document):
 		if not self.verifier:
 			self.verifier = self.approver
 
+	def _new_history(self, before) -> bool:
+		"""A CAPA of imported history being created: it keeps the dates and names it came with."""
+		return bool(self.is_history and not before)
+
 	def _set_closure(self, old_status, today) -> None:
+		if self._new_history(self.get_doc_before_save()):
+			return  # imported history keeps its real closing date
 		if self.status == rules.CLOSED and old_status != rules.CLOSED:
 			self.closed_on, self.closed_by = today, frappe.session.user
 		elif self.status != rules.CLOSED:

@@ -14,6 +14,8 @@ from service_control.notifications import alert
 from service_control.portal import customer_condition, get_portal_customers, is_portal_user
 from service_control.service_control.cases import (
 	ServiceCase,
+	history_clock_start,
+	history_end,
 	load_reference,
 	load_serial,
 	sync_pauses,
@@ -60,6 +62,7 @@ class CustomerComplaint(ServiceCase):
 		category: DF.Link | None
 		change_reason: DF.SmallText | None
 		channel: DF.Literal["Phone", "E-mail", "Letter", "Visit", "Fax", "Portal", "Other"]
+		clocks_from_go_live: DF.Check
 		closed_by: DF.Link | None
 		closed_on: DF.Datetime | None
 		closure_sla: DF.Literal["On Track", "At Risk", "Breached", "Met", "Met Late", "Paused", "Stopped"]
@@ -85,6 +88,7 @@ class CustomerComplaint(ServiceCase):
 		intake_doctype: DF.Link | None
 		intake_name: DF.DynamicLink | None
 		investigation_owner: DF.Link | None
+		is_history: DF.Check
 		item_code: DF.Link | None
 		item_name: DF.Data | None
 		naming_series: DF.Literal["CC-.YYYY.-"]
@@ -141,12 +145,13 @@ class CustomerComplaint(ServiceCase):
 		sync_pauses(self, self.status == rules.AWAITING_CUSTOMER, now)
 		sla.update_clocks(
 			self,
-			start=self.received_on,
+			start=history_clock_start(self, self.received_on),
 			urgency=self.urgency,
 			met=rules.stage_events(self.status, events),
 			caps={"First Reply": self.accepted_deadline},
 			now=now,
 			stopped=self.status == rules.CANCELLED,
+			ended_on=history_end(self, self.status == rules.CLOSED, self.closed_on),
 		)
 
 	def onload(self):
@@ -157,6 +162,8 @@ class CustomerComplaint(ServiceCase):
 
 	def on_update(self):
 		before = self.get_doc_before_save()
+		if self.is_history and not before:
+			return  # imported history: nobody is informed of the past
 		if self.severity == "Critical" and (not before or before.severity != "Critical"):
 			self._inform_management_representative()
 
@@ -192,6 +199,10 @@ class CustomerComplaint(ServiceCase):
 			cancel_reason=self.cancel_reason,
 			reopen_reason=self.change_reason,
 			paused_from=self.paused_from,
+			history=bool(self.is_history),
+			first_response_on=get_datetime(self.first_response_on) if self.first_response_on else None,
+			confirmed_on=get_datetime(self.confirmed_on) if self.confirmed_on else None,
+			closed_on=get_datetime(self.closed_on) if self.closed_on else None,
 		)
 
 	def _validate_references(self) -> None:
@@ -227,6 +238,8 @@ class CustomerComplaint(ServiceCase):
 			now=now,
 			user=frappe.session.user,
 			retention_years=get_settings().retention_years,
+			history=bool(self.is_history),
+			received_on=get_datetime(self.received_on),
 		)
 		self.update(dataclasses.asdict(events))
 		return events

@@ -13,7 +13,8 @@ frappe.ui.form.on("Customer Contact Log", {
 		if (frm.is_new()) return;
 		const status = frm.doc.status;
 		const open = ["Open", "Referred"].includes(status);
-		if (status !== "Cancelled") {
+		// a case needs a customer: link one (or create it below) first
+		if (status !== "Cancelled" && (frm.doc.customer || frm.doc.customer_complaint || frm.doc.repair_request)) {
 			service_control.front_desk.add_conversion_buttons(frm);
 		}
 		if (frappe.model.can_create("Feedback Handling Form") && status !== "Cancelled") {

@@ -6,11 +6,17 @@
 Thin adapter: the rules are in service_control.core.front_desk. Mail reaches the register through
 Frappe's own intake (an Email Account whose Append To is this doctype): Frappe makes the entry,
 and every Communication of its thread lands here through ``notify_communication``.
+
+Why not ERPNext's Issue: it is a support ticket with a two-stage SLA; the register keeps every
+visit, call, letter and fax (most never become a ticket), the caller who is not a customer yet,
+the referral to departments and the first answer per contact type, as the procedure's ledger.
+An Issue that turns out to be a complaint converts like an entry (``intake.convert``).
 """
 
 import frappe
 from frappe import _
 from frappe.utils import get_datetime, now_datetime, validate_email_address
+from frappe.utils.caching import request_cache
 
 from service_control.core import front_desk as rules
 from service_control.core.complaint import case_title
@@ -77,8 +83,7 @@ class CustomerContactLog(ServiceCase):
 
 	def before_insert(self):
 		if self.is_from_mail():
-			own = frappe.get_all("Email Account", pluck="email_id")
-			if rules.is_automatic_mail(self.sender_email, self.subject, own):
+			if rules.is_automatic_mail(self.sender_email, self.subject, own_mailboxes()):
 				# Frappe's intake reads this error as "the entry exists already": it files the mail
 				# as a plain Communication (under the sender's last entry, if any) and makes none.
 				raise frappe.DuplicateEntryError(_("Automatic mail: no register entry"))
@@ -260,6 +265,12 @@ class CustomerContactLog(ServiceCase):
 			cancelled=self.status == rules.CANCELLED,
 			cancel_reason=self.cancel_reason,
 		)
+
+
+@request_cache
+def own_mailboxes() -> list[str]:
+	"""The site's own addresses, read once per pull (a job is one request)."""
+	return frappe.get_all("Email Account", pluck="email_id")
 
 
 def default_company() -> str | None:

@@ -20,6 +20,8 @@ from service_control.core.references import check_reference, check_serial
 from service_control.portal import customer_condition, get_portal_customers, is_portal_user
 from service_control.service_control.cases import (
 	ServiceCase,
+	history_clock_start,
+	history_end,
 	load_reference,
 	load_serial,
 	sync_pauses,
@@ -52,6 +54,7 @@ class RepairRequest(ServiceCase):
 		change_reason: DF.SmallText | None
 		channel: DF.Literal["Phone", "E-mail", "Letter", "Visit", "Fax", "Portal", "Other"]
 		chargeable: DF.Check
+		clocks_from_go_live: DF.Check
 		closed_on: DF.Datetime | None
 		company: DF.Link
 		company_responsible: DF.Check
@@ -70,6 +73,7 @@ class RepairRequest(ServiceCase):
 		first_response_on: DF.Datetime | None
 		intake_doctype: DF.Link | None
 		intake_name: DF.DynamicLink | None
+		is_history: DF.Check
 		item_code: DF.Link
 		item_name: DF.Data | None
 		last_result: DF.Literal["", "Fixed", "Not Fixed", "Replaced", "Refunded"]
@@ -81,6 +85,7 @@ class RepairRequest(ServiceCase):
 		reported_on: DF.Datetime
 		resolved_on: DF.Datetime | None
 		sales_invoice: DF.Link | None
+		sent_in: DF.Check
 		serial_no: DF.Link | None
 		service_address: DF.SmallText | None
 		sla_clocks: DF.Table[ServiceSLAClock]
@@ -126,16 +131,18 @@ class RepairRequest(ServiceCase):
 			bool(self.technician) and (not before or before.technician != self.technician),
 			rules.RequestEvents(self.assigned_on, self.first_response_on, self.closed_on),
 			now,
+			history=bool(self.is_history),
 		)
 		self.update(dataclasses.asdict(events))
 		sync_pauses(self, self.status == rules.AWAITING_CUSTOMER, now)
 		sla.update_clocks(
 			self,
-			start=self.reported_on,
+			start=history_clock_start(self, self.reported_on),
 			urgency=self.urgency,
 			met=rules.request_stage_events(events, self.planned_visit_on, self.resolved_on),
 			now=now,
 			stopped=self.status == rules.CANCELLED,
+			ended_on=history_end(self, self.status == rules.CLOSED, self.closed_on),
 		)
 
 	def onload(self):
@@ -145,6 +152,8 @@ class RepairRequest(ServiceCase):
 		sla.show_derived_deadlines(self)  # the form shows what a save left unstored
 
 	def on_update(self):
+		if self.is_history and not self.get_doc_before_save():
+			return  # imported history: no ToDo for the technician of a past repair
 		self._sync_assignment()
 
 	def on_trash(self):
@@ -270,6 +279,11 @@ class RepairRequest(ServiceCase):
 			last_result=self.last_result or None,
 			verified=bool(self.verified),
 			cancel_reason=self.cancel_reason,
+			history=bool(self.is_history),
+			reported_on=_datetime(self.reported_on),
+			first_response_on=_datetime(self.first_response_on),
+			resolved_on=_datetime(self.resolved_on),
+			closed_on=_datetime(self.closed_on),
 		)
 
 	def _check_links(self) -> None:
@@ -328,6 +342,10 @@ class RepairRequest(ServiceCase):
 
 def _date(value):
 	return getdate(value) if value else None
+
+
+def _datetime(value):
+	return get_datetime(value) if value else None
 
 
 def get_warranty_policy() -> rules.WarrantyPolicy:

@@ -40,6 +40,7 @@ class ServiceControlSettings(Document):
 		capa_reminder_days: DF.Int
 		company_defaults: DF.Table[ServiceCompanyDefaults]
 		escalation_levels: DF.Table[ServiceEscalationLevel]
+		go_live_on: DF.Datetime | None
 		indicator_long_term_months: DF.Int
 		indicator_short_term_months: DF.Int
 		key_customer_visit_months: DF.Int

@@ -13,6 +13,7 @@ class ServiceSLAPause(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		continuity_invocation: DF.Link | None
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data

@@ -20,6 +20,7 @@ from frappe import _
 from frappe.utils import flt, getdate
 
 from service_control.core import survey as rules
+from service_control.service_control.report_filters import where_territory
 from service_control.utils import get_settings
 
 BY_PERIOD = "Period"
@@ -128,6 +129,7 @@ def _survey_rows(filters) -> list[dict]:
 		query = query.where(response.company == filters.company)
 	if filters.get("plan"):
 		query = query.where(response.plan == filters.plan)
+	query = where_territory(query, response.customer, filters.get("territory"))
 	groups = _customer_groups(filters.get("customer_group"))
 	if groups:
 		query = query.where(response.customer_group.isin(groups))
@@ -172,6 +174,7 @@ def _complaint_ratings(filters) -> list[rules.ScoredResponse]:
 	)
 	if filters.get("company"):
 		query = query.where(complaint.company == filters.company)
+	query = where_territory(query, complaint.customer, filters.get("territory"))
 	groups = _customer_groups(filters.get("customer_group"))
 	if groups:
 		query = query.where(customer.customer_group.isin(groups))
@@ -206,6 +209,7 @@ def _repair_ratings(filters) -> list[rules.ScoredResponse]:
 	)
 	if filters.get("company"):
 		query = query.where(feedback.company == filters.company)
+	query = where_territory(query, feedback.customer, filters.get("territory"))
 	groups = _customer_groups(filters.get("customer_group"))
 	if groups:
 		query = query.where(customer.customer_group.isin(groups))

@@ -22,6 +22,7 @@ from service_control.tests.utils import (
 	make_customer,
 	make_delivery_note,
 	make_item,
+	make_user,
 	set_service_company_defaults,
 )
 
@@ -428,6 +429,26 @@ class TestServiceIndicators(FrappeTestCase):
 			frappe_add_months(getdate(), 3),
 		)
 		self.assertEqual((value, w.units, w.cost), (0.5, 500, 250))
+
+	def test_the_number_card_shows_the_indicator_to_report_users_only(self):
+		"""The workspace card reads the company's long-term figure as of today (the generated
+		company's units delivered long ago are all mature), cached for the day."""
+		Generated(seed=11)
+		expected, _w = counting.indicator_value(
+			core.R1000, core.LONG_TERM, {"company": GEN_COMPANY}, getdate()
+		)
+		frappe.cache.delete_keys("service_control:indicator_card:")
+		card = counting.indicator_card(
+			{"indicator": core.R1000, "window": core.LONG_TERM, "company": GEN_COMPANY}
+		)
+		self.assertEqual(card["value"], expected or 0)
+		self.assertEqual(card["route"], ["query-report", "Service Indicators"])
+		with self.assertRaises(frappe.ValidationError):
+			counting.indicator_card({"indicator": "NPS", "company": GEN_COMPANY})
+		make_user("sc.no.reports@example.com", ["Service Technician"])
+		frappe.set_user("sc.no.reports@example.com")
+		with self.assertRaises(frappe.PermissionError):
+			counting.indicator_card({"indicator": core.R1000, "company": GEN_COMPANY})
 
 	def test_windows_come_from_settings_and_refuse_zero(self):
 		with change_settings(

@@ -13,7 +13,7 @@ from frappe import _
 from frappe.query_builder.functions import Count, Extract
 
 from service_control.core import indicators
-from service_control.service_control.report_filters import where_category, where_dates
+from service_control.service_control.report_filters import where_category, where_dates, where_territory
 from service_control.service_control.sla.clocks import CLOCK_PARENTS
 
 GROUP_FIELDS = {"Urgency": "urgency", "Category": "category", "Owner": "investigation_owner"}
@@ -71,6 +71,7 @@ def get_counts(filters, group_by: str) -> list[tuple]:
 			query = query.where(complaint[field] == filters[field])
 	query = where_category(query, complaint.category, filters.get("category"))
 	query = where_dates(query, complaint.received_on, filters)
+	query = where_territory(query, complaint.customer, filters.get("territory"))
 	counts: dict[tuple, int] = {}
 	for row in query.run(as_dict=True):
 		group = indicators.month_label(row.year, row.month) if group_by == "Month" else row.grp

@@ -1,0 +1,23 @@
+# Copyright (c) 2026, service_control contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class ContinuityTestFinding(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		corrective_action: DF.Link | None
+		finding: DF.SmallText
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		severity: DF.Literal["Minor", "Major", "Critical"]
+	# end: auto-generated types
+	pass

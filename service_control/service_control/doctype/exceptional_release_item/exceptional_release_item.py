@@ -1,0 +1,28 @@
+# Copyright (c) 2026, service_control contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+
+class ExceptionalReleaseItem(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		batch_no: DF.Link | None
+		dn_detail: DF.Data | None
+		inspection_status: DF.Data | None
+		item_code: DF.Link
+		item_name: DF.Data | None
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		qty: DF.Float
+		quality_inspection: DF.Link | None
+		serial_no: DF.SmallText | None
+	# end: auto-generated types
+	pass
