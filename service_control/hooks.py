@@ -118,12 +118,13 @@ scheduler_events = {
 	],
 }
 
-# Permissions: portal users see only complaints of their own customer.
+# Permissions: portal users see only the complaints, cases and acceptances of their own customer.
 permission_query_conditions = {
 	"Customer Complaint": "service_control.service_control.doctype.customer_complaint.customer_complaint.get_permission_query_conditions",
 	"Satisfaction Survey Response": "service_control.service_control.survey.answers.get_permission_query_conditions",
 	"Repair Request": "service_control.service_control.doctype.repair_request.repair_request.get_permission_query_conditions",
 	"Repair Feedback": "service_control.service_control.doctype.repair_feedback.repair_feedback.get_permission_query_conditions",
+	"Delivery Acceptance": "service_control.service_control.doctype.delivery_acceptance.delivery_acceptance.get_permission_query_conditions",
 	# a Service Technician sees the CAPAs they take part in (action owner, owner, verifier)
 	"Corrective Action": "service_control.service_control.doctype.corrective_action.corrective_action.get_permission_query_conditions",
 	# department staff see the feedback forms they own a rectification row in
@@ -136,6 +137,7 @@ has_permission = {
 	"Satisfaction Survey Response": "service_control.service_control.survey.answers.has_permission",
 	"Repair Request": "service_control.service_control.doctype.repair_request.repair_request.has_permission",
 	"Repair Feedback": "service_control.service_control.doctype.repair_feedback.repair_feedback.has_permission",
+	"Delivery Acceptance": "service_control.service_control.doctype.delivery_acceptance.delivery_acceptance.has_permission",
 	"Corrective Action": "service_control.service_control.doctype.corrective_action.corrective_action.has_permission",
 	"Feedback Handling Form": "service_control.service_control.doctype.feedback_handling_form.feedback_handling_form.has_permission",
 	"Service Escalation Log": "service_control.service_control.doctype.service_escalation_log.service_escalation_log.has_permission",
@@ -145,6 +147,7 @@ has_permission = {
 # ------
 has_website_permission = {
 	"Customer Complaint": "service_control.service_control.doctype.customer_complaint.customer_complaint.has_website_permission",
+	"Delivery Acceptance": "service_control.service_control.doctype.delivery_acceptance.delivery_acceptance.has_website_permission",
 }
 standard_portal_menu_items = [
 	{
@@ -157,6 +160,12 @@ standard_portal_menu_items = [
 		"title": "Satisfaction Surveys",
 		"route": "/satisfaction-survey",
 		"reference_doctype": "Satisfaction Survey Response",
+		"role": "Customer",
+	},
+	{
+		"title": "Delivery Acceptance",
+		"route": "/delivery-acceptance",
+		"reference_doctype": "Delivery Acceptance",
 		"role": "Customer",
 	},
 ]

@@ -355,6 +355,18 @@ def test_daily_selection():
 	assert not c.check_falls_due(old, c.EFFECTIVENESS_CHECK, 2, TODAY)
 
 
+def test_daily_selection_never_takes_imported_history():
+	"""An open CAPA of imported history past every due date is neither reminded, escalated nor
+	given its effectiveness check: its dates are the past's."""
+	late, soon = action(due_date=TODAY - timedelta(days=30)), action(due_date=TODAY)
+	check = c.CheckRow(round=1, planned_date=TODAY - timedelta(days=10))
+	assert c.is_overdue(late, c.APPROVED, TODAY) and not c.is_overdue(late, c.APPROVED, TODAY, history=True)
+	assert c.needs_reminder(soon, c.APPROVED, TODAY, 3)
+	assert not c.needs_reminder(soon, c.APPROVED, TODAY, 3, history=True)
+	assert c.check_falls_due(check, c.IMPLEMENTED, 1, TODAY)
+	assert not c.check_falls_due(check, c.IMPLEMENTED, 1, TODAY, history=True)
+
+
 # ---- creating from a complaint and statistics ----------------------------------------------
 
 

@@ -207,3 +207,20 @@ def test_outstanding(status, required, trained):
 	acceptance, training_due = rules.outstanding(status, required, trained)
 	assert acceptance is (status == "Awaiting Acceptance")
 	assert training_due is (required and not trained)
+
+
+def test_portal_signature_must_be_a_drawn_png():
+	rules.check_signature_image("data:image/png;base64,iVBORw0KGgo=")
+	rules.check_signature_image(None)  # a missing signature is check_acceptance_complete's
+	for bad in ("javascript:alert(1)", "https://evil.example/sig.png", "data:image/svg+xml;base64,PHN2Zz4="):
+		with pytest.raises(DeliveryError, match="signature pad"):
+			rules.check_signature_image(bad)
+	with pytest.raises(DeliveryError, match="signature pad"):
+		rules.check_signature_image(rules.SIGNATURE_PREFIX + "A" * rules.SIGNATURE_MAX_LENGTH)
+
+
+@pytest.mark.parametrize("docstatus,message", [(1, "already signed"), (2, "cancelled")])
+def test_only_a_draft_acceptance_is_signed(docstatus, message):
+	rules.check_can_sign("DA-1", 0)
+	with pytest.raises(DeliveryError, match=message):
+		rules.check_can_sign("DA-1", docstatus)

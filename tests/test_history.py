@@ -5,8 +5,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from service_control.core import capa, compensation, complaint, repair
-from service_control.core.errors import CompensationError, TransitionError
+from service_control.core import capa, compensation, complaint, front_desk, repair, survey
+from service_control.core.errors import CompensationError, FrontDeskError, TransitionError
 from service_control.core.history import HistoryError, check_chronology, clock_start, review_instant
 from service_control.core.sla import ClockState, ended_state
 
@@ -208,3 +208,83 @@ def test_setup_status_lists_what_is_missing_blocking_first():
 		go_live_on="2026-12-01 08:00:00",
 	)
 	assert missing_setup(complete) == []
+
+
+# ---- repair feedback forms, survey answers and contact entries of imported history ---------
+
+
+def history_form(**changes) -> repair.FeedbackFacts:
+	facts = repair.FeedbackFacts(
+		reported_on=RECEIVED,
+		visits=[repair.VisitRow(date(2024, 3, 5), "tech@example.com", 2)],
+		fault_found="Worn belt",
+		work_done="Replaced the belt",
+		result=repair.FIXED,
+		remedy=repair.REPAIR,
+		quality_rating=0.8,
+		verifier_name="Li Lei",
+		verified_on=datetime(2024, 3, 5, 17, 0),
+	)
+	for key, value in changes.items():
+		setattr(facts, key, value)
+	return facts
+
+
+def test_a_feedback_form_of_history_is_whole_and_on_a_request_of_history():
+	repair.check_feedback_history(history_form(), request_history=True)
+	with pytest.raises(repair.RepairError, match="repair request of imported history"):
+		repair.check_feedback_history(history_form(), request_history=False)
+	with pytest.raises(repair.RepairError, match="work done"):
+		repair.check_feedback_history(history_form(work_done=None), request_history=True)
+	with pytest.raises(repair.RepairError, match="real Verified On"):
+		repair.check_feedback_history(history_form(verified_on=None), request_history=True)
+	with pytest.raises(HistoryError, match="is before"):
+		repair.check_feedback_history(
+			history_form(verified_on=datetime(2024, 3, 4, 8, 0)), request_history=True
+		)
+	# an unverified form needs no verification time
+	repair.check_feedback_history(
+		history_form(quality_rating=None, verifier_name=None, verified_on=None), request_history=True
+	)
+
+
+def test_a_feedback_form_of_history_resolves_at_its_real_time_and_bills_nothing():
+	now = datetime(2026, 1, 1)
+	assert repair.history_resolved_on(history_form(), now) == datetime(2024, 3, 5, 17, 0)
+	unverified = history_form(quality_rating=None, verifier_name=None, verified_on=None)
+	assert repair.history_resolved_on(unverified, now) == datetime(2024, 3, 5, 23, 59, 59)
+	assert repair.history_resolved_on(unverified, datetime(2024, 3, 5, 12, 0)) == datetime(2024, 3, 5, 12, 0)
+	parts = [repair.PartRow("BELT", 1, 20, True)]
+	assert repair.charge_lines(parts, True, "LABOUR", 50, 2)
+	assert repair.charge_lines(parts, True, "LABOUR", 50, 2, history=True) == []
+
+
+def test_a_survey_answer_of_history_comes_answered_with_its_dates():
+	now = datetime(2026, 1, 1)
+	survey.check_response_history(True, date(2024, 3, 1), datetime(2024, 3, 3, 10, 0), now)
+	with pytest.raises(survey.SurveyError, match="carries its answers"):
+		survey.check_response_history(False, date(2024, 3, 1), datetime(2024, 3, 3, 10, 0), now)
+	with pytest.raises(HistoryError, match="Responded On"):
+		survey.check_response_history(True, date(2024, 3, 1), None, now)
+	with pytest.raises(HistoryError, match="Survey Date"):
+		survey.check_response_history(True, None, datetime(2024, 3, 3, 10, 0), now)
+	with pytest.raises(HistoryError, match="is before"):
+		survey.check_response_history(True, date(2024, 3, 5), datetime(2024, 3, 3, 10, 0), now)
+	with pytest.raises(survey.SurveyError, match="in the future"):
+		survey.check_response_history(True, date(2025, 12, 1), datetime(2026, 2, 1), now)
+
+
+def test_a_contact_entry_of_history_comes_answered_or_cancelled():
+	answered = front_desk.ContactFacts(
+		received_on=RECEIVED, answer="Sent the manual", answered_on=RECEIVED + timedelta(hours=30)
+	)
+	front_desk.check_contact_history(answered)
+	front_desk.check_contact_history(
+		front_desk.ContactFacts(received_on=RECEIVED, cancelled=True, cancel_reason="Spam")
+	)
+	with pytest.raises(FrontDeskError, match="comes answered"):
+		front_desk.check_contact_history(front_desk.ContactFacts(received_on=RECEIVED))
+	with pytest.raises(FrontDeskError, match="converted"):
+		front_desk.check_contact_history(
+			front_desk.ContactFacts(received_on=RECEIVED, converted_on=RECEIVED + timedelta(hours=1))
+		)

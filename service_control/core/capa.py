@@ -569,25 +569,38 @@ def reminder_window(today: date, days: int) -> tuple[date, date]:
 	return today, today + timedelta(days=max(days, 0))
 
 
-def needs_reminder(row: ActionRow, parent_status: str, today: date, days: int) -> bool:
+def needs_reminder(row: ActionRow, parent_status: str, today: date, days: int, history: bool = False) -> bool:
+	"""An open action of a live CAPA due within the reminder window; never one of imported history
+	(``history``: its dates are the past's, nobody is to be reminded of them)."""
 	start, end = reminder_window(today, days)
 	return (
-		parent_status in ACTION_LIVE_STATUSES
+		not history
+		and parent_status in ACTION_LIVE_STATUSES
 		and row.is_open
 		and bool(row.due_date)
 		and start <= row.due_date <= end
 	)
 
 
-def is_overdue(row: ActionRow, parent_status: str, today: date) -> bool:
+def is_overdue(row: ActionRow, parent_status: str, today: date, history: bool = False) -> bool:
+	"""An open action of a live CAPA past its due date; never one of imported history."""
 	return (
-		parent_status in ACTION_LIVE_STATUSES and row.is_open and bool(row.due_date) and row.due_date < today
+		not history
+		and parent_status in ACTION_LIVE_STATUSES
+		and row.is_open
+		and bool(row.due_date)
+		and row.due_date < today
 	)
 
 
-def check_falls_due(check: CheckRow, parent_status: str, current_round: int, today: date) -> bool:
+def check_falls_due(
+	check: CheckRow, parent_status: str, current_round: int, today: date, history: bool = False
+) -> bool:
+	"""The current round's check with no result whose planned date has come; never one of imported
+	history."""
 	return (
-		parent_status in CHECK_LIVE_STATUSES
+		not history
+		and parent_status in CHECK_LIVE_STATUSES
 		and check.round == current_round
 		and not check.result
 		and bool(check.planned_date)

@@ -242,6 +242,28 @@ def check_acceptance_complete(
 		raise DeliveryError(_("The customer's signer, signing date and signature are required."))
 
 
+#: A drawn signature as Frappe's Signature control stores it (jSignature's PNG data URL); the
+#: largest accepted, far above a pad's drawing, so a portal post cannot fill the column.
+SIGNATURE_PREFIX = "data:image/png;base64,"
+SIGNATURE_MAX_LENGTH = 500_000
+
+
+def check_signature_image(signature: str | None) -> None:
+	"""A signature posted from the portal is a drawn PNG, not a link or markup."""
+	if not signature:
+		return
+	if not signature.startswith(SIGNATURE_PREFIX) or len(signature) > SIGNATURE_MAX_LENGTH:
+		raise DeliveryError(_("The signature must be drawn on the signature pad."))
+
+
+def check_can_sign(name: str, docstatus: int) -> None:
+	"""The customer signs a draft acceptance once; a signed or cancelled one is read-only."""
+	if docstatus == 1:
+		raise DeliveryError(_("Delivery Acceptance {0} is already signed."), name)
+	if docstatus == 2:
+		raise DeliveryError(_("Delivery Acceptance {0} is cancelled."), name)
+
+
 def delivery_status(result: str | None, submitted: bool) -> str:
 	"""The Delivery Note's acceptance status while an acceptance is submitted (its result) or not."""
 	return result if submitted and result in RESULTS else AWAITING_ACCEPTANCE

@@ -121,6 +121,20 @@ def validate_contact(facts: ContactFacts, now: datetime) -> None:
 		raise FrontDeskError(_("A converted entry cannot be cancelled: cancel the case it became."))
 
 
+def check_contact_history(facts: ContactFacts) -> None:
+	"""An entry of the register kept before the app comes answered, or cancelled with its reason
+	(``validate_contact`` keeps its dates in order): an open one would be chased for the past, and
+	the case a contact became is imported as its own record, not converted here."""
+	if facts.converted_on:
+		raise FrontDeskError(
+			_("An imported contact entry cannot come converted: import the case it became on its own.")
+		)
+	if not (facts.answered_on or facts.cancelled):
+		raise FrontDeskError(
+			_("An imported contact entry comes answered: give the answer and when it was given.")
+		)
+
+
 def first_answer_on(facts: ContactFacts) -> datetime | None:
 	"""When the first-answer clock was met: the answer, or the conversion (the case's own clocks,
 	started at this contact's received time, take over)."""

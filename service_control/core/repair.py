@@ -20,7 +20,7 @@ customer's verification, repairs per 1,000 delivered units (R/1000), and monthly
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from service_control.core.dates import add_months
 from service_control.core.errors import DomainError, TransitionError, _
@@ -293,6 +293,8 @@ class FeedbackFacts:
 	verification_comment: str | None = None
 	verifier_name: str | None = None
 	signature: str | None = None
+	#: when the customer verified the work (a form of imported history brings its real time)
+	verified_on: datetime | None = None
 
 	@property
 	def verified(self) -> bool:
@@ -369,9 +371,13 @@ def charge_lines(
 	labour_item: str | None,
 	labour_rate: float,
 	hours: float,
+	history: bool = False,
 ) -> list[dict]:
 	"""What a repair bills the customer: the parts marked chargeable at their rate, and the labour
-	hours when the repair itself is chargeable (out of warranty) and a labour rate is set."""
+	hours when the repair itself is chargeable (out of warranty) and a labour rate is set. A form
+	of imported history was billed before the app, if at all: nothing is billed here."""
+	if history:
+		return []
 	lines = [{"item_code": p.item_code, "qty": p.qty, "rate": p.rate} for p in parts if p.chargeable]
 	if chargeable and labour_item and labour_rate and hours:
 		lines.append({"item_code": labour_item, "qty": hours, "rate": labour_rate})
@@ -390,6 +396,44 @@ def validate_feedback_submit(facts: FeedbackFacts) -> None:
 		raise RepairError(_("Record the result before submitting the feedback form."))
 	if facts.verified and not facts.verifier_name:
 		raise RepairError(_("The customer's verification needs the verifier's name."))
+
+
+def check_feedback_history(facts: FeedbackFacts, request_history: bool) -> None:
+	"""A feedback form of imported history: the paper form of a past repair, imported submitted.
+
+	It belongs to a repair request of imported history (a live request gets its forms here), holds
+	the whole record a submitted form holds, and a verified one its real verification time, after
+	the visits; the request takes its result as from a live form (``history_resolved_on``)."""
+	if not request_history:
+		raise RepairError(
+			_("A feedback form of imported history belongs to a repair request of imported history.")
+		)
+	validate_feedback_submit(facts)
+	if facts.verified and facts.verified_on is None:
+		raise RepairError(_("An imported verified feedback form needs its real Verified On."))
+	last_visit = max((v.visit_date for v in facts.visits if v.visit_date), default=None)
+	check_chronology(
+		[
+			(_("Reported On"), facts.reported_on),
+			(_("Visit Date"), last_visit),
+			(_("Verified On"), facts.verified_on),
+		]
+	)
+
+
+def history_resolved_on(facts: FeedbackFacts, now: datetime) -> datetime:
+	"""When a form of imported history resolved its request: the customer's verification, else the
+	end of its last visit day (never after now, never before the report)."""
+	last_visit = max((v.visit_date for v in facts.visits if v.visit_date), default=None)
+	if facts.verified_on is not None:
+		when = facts.verified_on
+	elif last_visit is not None:
+		when = datetime.combine(last_visit, time(23, 59, 59))
+	else:
+		when = now
+	if facts.reported_on is not None:
+		when = max(when, facts.reported_on)
+	return min(when, now)
 
 
 # ------------------------------------------------------------------------------------------

@@ -15,10 +15,11 @@ import hmac
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from service_control.core.dates import add_months
 from service_control.core.errors import DomainError, _
+from service_control.core.history import check_chronology, require_end
 
 
 class SurveyError(DomainError):
@@ -441,6 +442,22 @@ def check_answer_source(source: str | None, online: bool) -> None:
 				"source Online is for answers the customer gives through the link or the portal."
 			)
 		)
+
+
+def check_response_history(
+	answered: bool, survey_date: date | None, responded_on: datetime | None, now: datetime
+) -> None:
+	"""An answer of imported history comes answered (scores or the recommendation), with its real
+	survey date and response time, in that order and not in the future; no link is sent for it."""
+	if not answered:
+		raise SurveyError(
+			_("An imported survey response carries its answers (scores or the recommendation).")
+		)
+	require_end(True, survey_date, _("Survey Date"))
+	require_end(True, responded_on, _("Responded On"))
+	check_chronology([(_("Survey Date"), survey_date), (_("Responded On"), responded_on)])
+	if responded_on > now:
+		raise SurveyError(_("Responded On {0} is in the future."), responded_on)
 
 
 def check_customer_enabled(customer: str, disabled: bool) -> None:

@@ -4,10 +4,10 @@ Set-based and idempotent, like the SLA sweep: one INSERT IGNORE per event writes
 Corrective Action Log whose name is derived from the event and the action (or check) row, so
 a second run, or a concurrent worker, inserts nothing; only the rows a run claims are
 notified. The selection is the core's (service_control.core.capa: needs_reminder, is_overdue,
-check_falls_due; the same statuses and windows), written here as SQL so the database does the
-work on indexed columns instead of loading every CAPA; the site test
-``test_corrective_action_log.test_daily_job_selects_what_the_core_selects`` runs this job on
-generated CAPAs and asserts it logs exactly the rows those core functions select.
+check_falls_due; the same statuses and windows, and never a CAPA of imported history), written
+here as SQL so the database does the work on indexed columns instead of loading every CAPA; the
+site test ``test_corrective_action_log.test_daily_job_selects_what_the_core_selects`` runs this
+job on generated CAPAs and asserts it logs exactly the rows those core functions select.
 
 - Reminder: open actions of a live CAPA due within ``capa_reminder_days``; the owner gets a
   notification, once per row and due date (moving the date earns a new reminder).
@@ -39,8 +39,9 @@ REMINDER = "Reminder"
 OVERDUE = "Overdue"
 EFFECTIVENESS_DUE = "Effectiveness Due"
 
-#: The due-date condition of each action event, on top of "open action of a live CAPA": the SQL
-#: of core.capa.needs_reminder (within the reminder window) and is_overdue (before today).
+#: The due-date condition of each action event, on top of "open action of a live CAPA that is not
+#: imported history": the SQL of core.capa.needs_reminder (within the reminder window) and
+#: is_overdue (before today).
 ACTION_DUE = {
 	REMINDER: "i.due_date between %(start)s and %(end)s",
 	OVERDUE: "i.due_date < %(start)s",
@@ -79,6 +80,7 @@ def _log_actions(event: str, due_condition: str, start: date, end: date) -> int:
 		join `tabCorrective Action` p on p.name = i.parent
 		where i.parenttype = 'Corrective Action'
 			and p.status in %(live)s
+			and p.is_history = 0
 			and i.status in %(open)s
 			and {due_condition}
 		""",
@@ -106,6 +108,7 @@ def _log_checks(today: date) -> int:
 		join `tabCorrective Action` p on p.name = e.parent
 		where e.parenttype = 'Corrective Action'
 			and p.status in %(live)s
+			and p.is_history = 0
 			and e.`round` = p.current_round
 			and coalesce(e.result, '') = ''
 			and e.planned_date <= %(today)s

@@ -71,8 +71,9 @@ class TestCorrectiveActionLog(FrappeTestCase):
 
 	def _generate(self, rng: random.Random, count: int) -> list[tuple]:
 		"""``count`` CAPAs with random statuses, rounds, action rows and checks, written as rows
-		(the selection reads rows; the controller's gates are beside the point here). Returns
-		(name, status, current_round, actions, checks) with the rows as the core sees them."""
+		(the selection reads rows; the controller's gates are beside the point here); about one in
+		five is imported history, which the job must never select. Returns (name, status,
+		current_round, history, actions, checks) with the rows as the core sees them."""
 		today, now, tag = getdate(), now_datetime(), frappe.generate_hash(length=6)
 		action_statuses = (*rules.OPEN_ACTION_STATUSES, rules.ACTION_DONE, rules.ACTION_CANCELLED)
 
@@ -84,7 +85,16 @@ class TestCorrectiveActionLog(FrappeTestCase):
 		for n in range(count):
 			name = f"_T-CAPA-SEL-{tag}-{n}"
 			status, current_round = rng.choice(rules.STATUSES), rng.randint(1, 3)
-			parents.append({**common, "name": name, "status": status, "current_round": current_round})
+			history = rng.random() < 0.2
+			parents.append(
+				{
+					**common,
+					"name": name,
+					"status": status,
+					"current_round": current_round,
+					"is_history": int(history),
+				}
+			)
 			actions = []
 			for i in range(rng.randint(0, 4)):
 				row = rules.ActionRow(
@@ -131,7 +141,7 @@ class TestCorrectiveActionLog(FrappeTestCase):
 						"result": check.result,
 					}
 				)
-			capas.append((name, status, current_round, actions, check_rows))
+			capas.append((name, status, current_round, history, actions, check_rows))
 		for doctype, rows in (
 			("Corrective Action", parents),
 			("Corrective Action Item", items),
@@ -144,32 +154,38 @@ class TestCorrectiveActionLog(FrappeTestCase):
 
 	def test_daily_job_selects_what_the_core_selects(self):
 		"""On generated CAPAs, the rows the job logs for each event are exactly those that
-		core.capa.needs_reminder / is_overdue / check_falls_due select."""
-		seed = random.randrange(1 << 30)
+		core.capa.needs_reminder / is_overdue / check_falls_due select (none of imported history)."""
+		seed = 20261203  # fixed: the generated dates are relative to today, so every run is the same
 		rng = random.Random(seed)
 		capas = self._generate(rng, 120)
 		names = [c[0] for c in capas]
+		selected, excluded = False, False
 		for _run in range(6):
 			today = getdate() + timedelta(days=rng.randint(-4, 4))
 			days = rng.choice((0, 1, 3, 7, 14))
-			expected = set()
-			for _name, status, current_round, actions, checks in capas:
+			expected, live_if_not_history = set(), set()
+			for _name, status, current_round, history, actions, checks in capas:
 				for row in actions:
-					if rules.needs_reminder(row, status, today, days):
+					if rules.needs_reminder(row, status, today, days, history):
 						expected.add((REMINDER, row.key))
-					if rules.is_overdue(row, status, today):
+					if rules.is_overdue(row, status, today, history):
 						expected.add((OVERDUE, row.key))
+					if history and rules.is_overdue(row, status, today):
+						live_if_not_history.add(row.key)
 				for check in checks:
-					if rules.check_falls_due(check, status, current_round, today):
+					if rules.check_falls_due(check, status, current_round, today, history):
 						expected.add((EFFECTIVENESS_DUE, check.key))
 			frappe.db.delete("Corrective Action Log", {"corrective_action": ("in", names)})
 			self._run_job(today, days)
 			context = f"seed {seed}, today {today}, {days} reminder days"
-			self.assertTrue(expected, context)  # the generated rows exercise the selection
+			selected |= bool(expected)
+			excluded |= bool(live_if_not_history)
 			self.assertEqual(self._logged(names), expected, context)
 			# a second run logs nothing more
 			self._run_job(today, days)
 			self.assertEqual(self._logged(names), expected, context)
+		# the generated rows exercise the selection and its exclusion of history
+		self.assertTrue(selected and excluded, f"seed {seed}")
 
 	def test_a_moved_due_date_earns_a_new_reminder_but_no_second_escalation(self):
 		capa = make_corrective_action(days_ago=20)

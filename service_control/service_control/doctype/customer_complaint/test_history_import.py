@@ -16,14 +16,22 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import get_datetime, getdate, now_datetime
 
 from service_control.core.dates import add_months
+from service_control.service_control import capa_sweep
 from service_control.service_control.report.complaint_register.complaint_register import (
 	execute as complaint_register,
 )
+from service_control.service_control.report.satisfaction_analysis import satisfaction_analysis
 from service_control.service_control.report.sla_performance.sla_performance import (
 	execute as sla_performance,
 )
 from service_control.service_control.sla.sweep import review_due
-from service_control.tests.utils import TEST_COMPANY, TEST_IGNORE, make_customer, make_item
+from service_control.tests.utils import (
+	TEST_COMPANY,
+	TEST_IGNORE,
+	make_customer,
+	make_item,
+	make_survey_template,
+)
 
 test_ignore = TEST_IGNORE
 
@@ -37,6 +45,10 @@ CHILDREN = (
 	"Service SLA Pause",
 	"Corrective Action Item",
 	"Corrective Action Effectiveness",
+	"Repair Visit",
+	"Repair Part",
+	"Satisfaction Survey Score",
+	"Customer Contact Department",
 )
 
 
@@ -102,7 +114,7 @@ class TestHistoryImport(FrappeTestCase):
 		logs = frappe.get_all(
 			"Data Import Log",
 			filters={"data_import": data_import.name},
-			fields=["success", "docname", "messages", "row_indexes"],
+			fields=["success", "docname", "messages", "row_indexes", "exception"],
 			order_by="log_index",
 		)
 		return data_import.reload(), logs
@@ -120,6 +132,8 @@ class TestHistoryImport(FrappeTestCase):
 		frappe.db.delete("Version", {"ref_doctype": doctype, "docname": name})
 		frappe.db.delete("Comment", {"reference_doctype": doctype, "reference_name": name})
 		frappe.db.delete("Service Escalation Log", {"reference_doctype": doctype, "reference_name": name})
+		if doctype == "Corrective Action":
+			frappe.db.delete("Corrective Action Log", {"corrective_action": name})
 		frappe.db.delete(doctype, {"name": name})
 
 	def complaint_rows(self) -> list[dict]:
@@ -415,3 +429,210 @@ class TestHistoryImport(FrappeTestCase):
 		done = frappe.db.get_value("Onboarding Step", "SC Survey Template", "is_complete")
 		self.assertEqual(bool(done), bool(frappe.db.count("Satisfaction Survey Template")))
 		frappe.db.rollback()
+
+	# ---- the daily CAPA run, repair feedback forms, survey answers and contact entries ----------
+
+	def test_daily_capa_run_leaves_an_open_capa_of_history_alone(self):
+		opened = MAY.date()
+		action = "(Corrective and Preventive Actions (D5-D7))"
+		row = {
+			"Company": TEST_COMPANY,
+			"CAPA Date": str(opened),
+			"Imported History": 1,
+			"Status": "Approved",
+			"What Happened": "Loose screws",
+			"Method": "Fishbone",
+			"Cause Category": "Method",
+			"Root Cause (D4)": "No torque check",
+			f"Type {action}": "Corrective",
+			f"Action {action}": "Add a torque check",
+			f"Owner {action}": "Administrator",
+			f"Due Date {action}": str(opened + timedelta(days=20)),  # long past: overdue
+			f"Status {action}": "Open",
+		}
+		soon = {  # a second action row of the same CAPA, due today: inside the reminder window
+			**{key: "" for key in row},
+			f"Type {action}": "Preventive",
+			f"Action {action}": "Train the line",
+			f"Owner {action}": "Administrator",
+			f"Due Date {action}": str(getdate()),
+			f"Status {action}": "Open",
+		}
+		_di, logs = self.run_import("Corrective Action", [row, soon])
+		self.assertTrue(logs[0].success, logs[0].messages)
+		capa = frappe.get_doc("Corrective Action", logs[0].docname)
+		self.assertEqual((capa.status, capa.is_history, len(capa.actions)), ("Approved", 1, 2))
+
+		for _run in range(2):  # as the scheduler runs it, sending included, twice
+			capa_sweep.run_daily(getdate())
+			frappe.db.commit()
+		self.assertFalse(frappe.db.count("Corrective Action Log", {"corrective_action": capa.name}))
+		self.assertFalse(any(a.escalated_on for a in frappe.get_doc("Corrective Action", capa.name).actions))
+		self.assert_nothing_sent("Corrective Action", [capa.name])
+
+	def test_repair_feedback_history_resolves_its_request_at_its_real_time(self):
+		go_live = now_datetime().replace(microsecond=0) - timedelta(hours=1)
+		frappe.db.set_single_value("Service Control Settings", "go_live_on", go_live)
+		frappe.db.commit()
+		_di, request_logs = self.run_import(
+			"Repair Request",
+			[
+				{
+					"Company": TEST_COMPANY,
+					"Customer": CUSTOMER,
+					"Item": ITEM,
+					"Channel": "Phone",
+					"Urgency": "Normal",
+					"Fault Description": "Noisy gearbox",
+					"Imported History": 1,
+					"Start Clocks at Go-Live": 1,
+					"Status": "Assigned",
+					"Reported On": stamp(MAY),
+					"Technician": "Administrator",
+					"Assigned On": stamp(MAY + timedelta(hours=2)),
+				}
+			],
+		)
+		self.assertTrue(request_logs[0].success, request_logs[0].messages)
+		request = request_logs[0].docname
+		verified = MAY + timedelta(days=2, hours=7)
+		form = {
+			"Repair Request": request,
+			"Date": str(MAY.date() + timedelta(days=2)),
+			"Technician": "Administrator",
+			"Imported History": 1,
+			"Visit Date (Visits)": str(MAY.date() + timedelta(days=2)),
+			"Technician (Visits)": "Administrator",
+			"Hours (Visits)": 3,
+			"Fault Found": "Worn bearing",
+			"Work Done": "Replaced the bearing",
+			"Result": "Fixed",
+			"Repair Quality": 0.8,
+			"Verified By (Customer)": "Wang Fang",
+			"Verified On": stamp(verified),
+		}
+		_di, logs = self.run_import(
+			"Repair Feedback",
+			[{**form, "Work Done": ""}, form, {**form, "Verified On": stamp(MAY - timedelta(days=1))}],
+			submit=True,
+		)
+		by_row = {frappe.parse_json(log.row_indexes)[0]: log for log in logs}
+		self.assertIn("the work done", by_row[2].messages)
+		self.assertTrue(by_row[3].success, by_row[3].messages or by_row[3].exception)
+		self.assertIn("is before", by_row[4].messages)
+		feedback = frappe.get_doc("Repair Feedback", by_row[3].docname)
+		self.assertEqual((feedback.docstatus, feedback.is_history), (1, 1))
+		self.assertEqual(get_datetime(feedback.verified_on), verified)
+		self.assertEqual(getdate(feedback.posting_date), MAY.date() + timedelta(days=2))
+		self.assertEqual(
+			(feedback.stock_entry, feedback.compensation, feedback.sales_invoice), (None, None, None)
+		)
+
+		case = frappe.get_doc("Repair Request", request)
+		self.assertEqual(
+			(case.status, case.last_result, case.verified, case.visits), ("Resolved", "Fixed", 1, 1)
+		)
+		self.assertEqual(get_datetime(case.resolved_on), verified)
+		self.assertEqual(get_datetime(case.reported_on), MAY)  # kept for the statistics
+		self.assertEqual({c.stage: c.state for c in case.sla_clocks}["Resolution"], "Met")
+		review_due(now_datetime())
+		self.assert_nothing_sent("Repair Request", [request])
+		self.assert_nothing_sent("Repair Feedback", [feedback.name])
+
+	def test_survey_answers_of_history_count_in_the_analysis(self):
+		template = make_survey_template()
+		frappe.db.commit()
+		window = {
+			"company": TEST_COMPANY,
+			"from_date": "2020-05-01",
+			"to_date": "2020-05-31",
+			"include_cases": 0,
+		}
+
+		def answered() -> int:
+			responses, _requests = satisfaction_analysis.load(satisfaction_analysis.prepare_filters(window))
+			return len(responses)
+
+		before = answered()
+		_di, complaint_logs = self.run_import("Customer Complaint", self.complaint_rows()[:1])
+		base = {
+			"Customer": CUSTOMER,
+			"Company": TEST_COMPANY,
+			"Survey Template": template,
+			"Imported History": 1,
+			"Source": "Case",
+			"Rates Case Type": "Customer Complaint",
+			"Rates Case": complaint_logs[0].docname,
+			"Survey Date": "2020-05-10",
+			"Responded On": "2020-05-12 10:00:00",
+			"Would Recommend (0-10)": "9",
+		}
+		criteria = [("Product Quality", 40, "5"), ("Delivery", 30, "4"), ("Service", 30, "4")]
+		rows = []
+		for variant in (
+			{},
+			{"Responded On": "2020-05-08 10:00:00"},  # before the survey date
+			{"Survey Date": "2020-05-11", "Would Recommend (0-10)": "", "blank": True},  # no answer
+		):
+			blank = variant.pop("blank", False)
+			for i, (criterion, weight, score) in enumerate(criteria):
+				head = {**base, **variant} if i == 0 else {key: "" for key in base}
+				rows.append(
+					{
+						**head,
+						"Criterion (Scores)": criterion,
+						"Weight (%) (Scores)": weight,
+						"Score (Scores)": "" if blank else score,
+					}
+				)
+		_di, logs = self.run_import("Satisfaction Survey Response", rows)
+		self.assertTrue(logs[0].success, logs[0].messages)
+		self.assertIn("is before", logs[1].messages)
+		self.assertIn("carries its answers", logs[2].messages)
+		response = frappe.get_doc("Satisfaction Survey Response", logs[0].docname)
+		self.assertEqual((response.status, response.is_history), ("Answered", 1))
+		self.assertEqual(getdate(response.survey_date), getdate("2020-05-10"))
+		self.assertEqual(get_datetime(response.responded_on), datetime(2020, 5, 12, 10, 0))
+		self.assertIsNone(response.sent_on)
+		self.assertGreater(response.weighted_score, 0)
+		self.assertEqual(answered(), before + 1)  # the work summary reads the same load
+		self.assert_nothing_sent("Satisfaction Survey Response", [response.name])
+		self.assertFalse(frappe.db.count("Email Queue", {"reference_name": response.name}))
+
+	def test_contact_register_history_keeps_its_first_answer_clock(self):
+		base = {
+			"Company": TEST_COMPANY,
+			"Contact Type": "Phone",
+			"Imported History": 1,
+			"Customer": CUSTOMER,
+			"Subject": "Legacy call",
+			"Classification": "Inquiry",
+			"Handling": "Answered on the Spot",
+			"Received On": stamp(MAY),
+			"Answered On": stamp(MAY + timedelta(hours=1)),
+			"Answer": "Sent the manual",
+		}
+		_di, logs = self.run_import(
+			"Customer Contact Log",
+			[
+				base,
+				{**base, "Answered On": stamp(MAY + timedelta(days=3))},  # answered late
+				{**base, "Handling": "Referred to Departments", "Answered On": "", "Answer": ""},
+				{**base, "Answered On": stamp(MAY - timedelta(hours=1))},
+			],
+		)
+		by_row = {frappe.parse_json(log.row_indexes)[0]: log for log in logs}
+		for row in (2, 3):
+			self.assertTrue(by_row[row].success, by_row[row].messages)
+		self.assertIn("comes answered", by_row[4].messages)
+		self.assertIn("before the contact was received", by_row[5].messages)
+		on_time = frappe.get_doc("Customer Contact Log", by_row[2].docname)
+		late = frappe.get_doc("Customer Contact Log", by_row[3].docname)
+		for entry, state in ((on_time, "Met"), (late, "Met Late")):
+			self.assertEqual((entry.status, entry.is_history), ("Answered", 1))
+			self.assertEqual(get_datetime(entry.received_on), MAY)
+			self.assertEqual({c.stage: c.state for c in entry.sla_clocks}["First Answer"], state)
+			self.assertIsNone(entry.sla_next_on)
+		self.assertEqual(get_datetime(late.answered_on), MAY + timedelta(days=3))
+		review_due(now_datetime())
+		self.assert_nothing_sent("Customer Contact Log", [on_time.name, late.name])

@@ -20,7 +20,7 @@ from frappe.utils.caching import request_cache
 
 from service_control.core import front_desk as rules
 from service_control.core.complaint import case_title
-from service_control.service_control.cases import ServiceCase
+from service_control.service_control.cases import ServiceCase, history_end
 from service_control.service_control.sla import clocks as sla
 from service_control.utils import domain_errors
 
@@ -63,6 +63,7 @@ class CustomerContactLog(ServiceCase):
 		due_by: DF.Datetime | None
 		due_stage: DF.Literal["First Answer"]
 		handling: DF.Literal["", "Answered on the Spot", "Referred to Departments"]
+		is_history: DF.Check
 		item_code: DF.Link | None
 		lead: DF.Link | None
 		naming_series: DF.Literal["CCL-.YYYY.-"]
@@ -103,6 +104,8 @@ class CustomerContactLog(ServiceCase):
 		facts = self._facts()
 		with domain_errors(title=_("Invalid contact entry")):
 			rules.validate_contact(facts, now)
+			if self.is_history:
+				rules.check_contact_history(facts)
 		self.status = rules.contact_status(facts)
 		self.title = case_title(self.customer_name or self.caller_name or self.sender_email, self.subject)
 		self.review_clocks(facts, now)
@@ -115,6 +118,7 @@ class CustomerContactLog(ServiceCase):
 			met={rules.FIRST_ANSWER: rules.first_answer_on(facts)},
 			now=now,
 			stopped=self.status == rules.CANCELLED,
+			ended_on=history_end(self, self.status == rules.ANSWERED, self.answered_on),
 		)
 
 	def onload(self):

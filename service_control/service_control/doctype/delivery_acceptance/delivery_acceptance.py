@@ -22,6 +22,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from service_control.core import delivery as rules
+from service_control.portal import customer_condition, get_portal_customers, is_portal_user
 from service_control.service_control import delivery as dn
 from service_control.utils import domain_errors
 
@@ -54,6 +55,7 @@ class DeliveryAcceptance(Document):
 		naming_series: DF.Literal["DA-.YYYY.-"]
 		remarks: DF.SmallText | None
 		result: DF.Literal["", "Accepted", "Accepted with Remarks", "Rejected"]
+		signature: DF.Signature | None
 		signed_on: DF.Date | None
 		signer_name: DF.Data | None
 		signer_position: DF.Data | None
@@ -194,3 +196,25 @@ def make_customer_complaint(source_name: str, target_doc: str | dict | None = No
 			}
 		)
 	return complaint
+
+
+# ------------------------------------------------------------------------------------------
+# Permissions: a portal user (Customer role) reads and prints the acceptances of their own
+# customers and nothing else; they sign through ``portal.sign``, never by writing the document.
+
+PORTAL_PTYPES = ("read", "print")
+
+
+def get_permission_query_conditions(user: str | None = None) -> str:
+	return customer_condition("Delivery Acceptance", user) or ""
+
+
+def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
+	user = user or frappe.session.user
+	if not is_portal_user(user):
+		return True
+	return (ptype or "read") in PORTAL_PTYPES and doc.customer in get_portal_customers(user)
+
+
+def has_website_permission(doc, ptype, user, verbose=False) -> bool:
+	return has_permission(doc, ptype, user)

@@ -52,6 +52,7 @@ class RepairFeedback(Document):
 		customer: DF.Link | None
 		customer_name: DF.Data | None
 		fault_found: DF.SmallText | None
+		is_history: DF.Check
 		item_code: DF.Link | None
 		labour_item: DF.Link | None
 		labour_rate: DF.Currency
@@ -102,10 +103,14 @@ class RepairFeedback(Document):
 				check_technician(user)
 			facts = self._facts(request)
 			rules.validate_feedback(facts, getdate())
-			if self.remedy == rules.REFUND and self.refund_amount:
-				self._check_refund(request)
-			if self.remedy == rules.REPLACE and self.replacement_serial_no:
-				self._check_replacement()
+			if self.is_history:
+				# the paper form of a past repair: what it paid or replaced was settled then
+				rules.check_feedback_history(facts, bool(request.is_history))
+			else:
+				if self.remedy == rules.REFUND and self.refund_amount:
+					self._check_refund(request)
+				if self.remedy == rules.REPLACE and self.replacement_serial_no:
+					self._check_replacement()
 		if facts.verified and not self.verified_on:
 			self.verified_on = now_datetime()
 		elif not facts.verified:
@@ -115,6 +120,8 @@ class RepairFeedback(Document):
 		request = self._request()
 		with domain_errors(title=_("Cannot submit the repair feedback")):
 			rules.validate_feedback_submit(self._facts(request))
+			if self.is_history:
+				return  # no parts leave stock and nothing is refunded or replaced for a past repair
 			self._check_parts()
 			if self.result == rules.REPLACED:
 				if not self.replacement_serial_no:
@@ -125,6 +132,15 @@ class RepairFeedback(Document):
 
 	def on_submit(self):
 		request = self._request()
+		if self.is_history:
+			# a past repair: no Stock Entry, no Compensation request; the request takes its result
+			# at the form's real time, its clocks reviewed like a live one's, without assignment
+			if self.company_responsible:
+				request.company_responsible = 1
+			request.refresh_from_feedback(
+				resolved_on=rules.history_resolved_on(self._facts(request), now_datetime())
+			)
+			return
 		if self.parts:
 			self.db_set("stock_entry", make_parts_issue(self))
 		claim = self._claim()
@@ -170,11 +186,13 @@ class RepairFeedback(Document):
 			work_done=self.work_done,
 			result=self.result or None,
 			remedy=self.remedy,
-			quality_rating=self.quality_rating or None,
-			attitude_rating=self.attitude_rating or None,
+			# a Rating comes as text from Data Import and the REST API
+			quality_rating=flt(self.quality_rating) or None,
+			attitude_rating=flt(self.attitude_rating) or None,
 			verification_comment=self.verification_comment,
 			verifier_name=self.verifier_name,
 			signature=self.customer_signature,
+			verified_on=get_datetime(self.verified_on) if self.verified_on else None,
 		)
 
 	def _check_parts(self) -> None:
@@ -230,6 +248,7 @@ class RepairFeedback(Document):
 			self.labour_item,
 			flt(self.labour_rate),
 			flt(self.total_hours),
+			history=bool(self.is_history),
 		)
 
 	def _claim(self) -> dict | None:

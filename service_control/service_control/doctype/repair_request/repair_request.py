@@ -173,8 +173,9 @@ class RepairRequest(ServiceCase):
 		self.status = status
 		self.save()
 
-	def refresh_from_feedback(self) -> None:
-		"""Called by Repair Feedback on insert, submit and cancel: visits, result, verification."""
+	def refresh_from_feedback(self, resolved_on=None) -> None:
+		"""Called by Repair Feedback on insert, submit and cancel: visits, result, verification.
+		``resolved_on``: when a form of imported history resolved the request (else now)."""
 		rows = frappe.get_all(
 			"Repair Feedback",
 			filters={"repair_request": self.name, "docstatus": 1},
@@ -196,7 +197,7 @@ class RepairRequest(ServiceCase):
 		if not fixed:
 			self.resolved_on = None
 		elif not self.resolved_on:
-			self.resolved_on = now_datetime()
+			self.resolved_on = resolved_on or now_datetime()
 		if (
 			not rows
 			and self.status == rules.ASSIGNED

@@ -4,7 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import cint, getdate, now_datetime
+from frappe.utils import cint, get_datetime, getdate, now_datetime
 
 from service_control.core import survey as rules
 from service_control.service_control.survey.links import get_template
@@ -35,6 +35,7 @@ class SatisfactionSurveyResponse(Document):
 		customer_group: DF.Link | None
 		customer_name: DF.Data | None
 		expires_on: DF.Date | None
+		is_history: DF.Check
 		naming_series: DF.Literal["SSR-.YYYY.-"]
 		nps_score: DF.Literal["", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]
 		period: DF.Data | None
@@ -63,6 +64,15 @@ class SatisfactionSurveyResponse(Document):
 	def validate(self):
 		template = get_template(self.template) if self.template else None
 		with domain_errors(title=_("Invalid satisfaction survey")):
+			if self.is_history:
+				# an answer of the surveys kept before the app: answered then, nothing to send
+				rules.check_response_history(
+					any(row.score not in (None, "") for row in self.scores or [])
+					or self.nps_score not in (None, ""),
+					_date(self.survey_date),
+					get_datetime(self.responded_on) if self.responded_on else None,
+					now_datetime(),
+				)
 			self._validate_customer()
 			self._validate_plan()
 			self.survey_key = rules.survey_key(

@@ -11,6 +11,10 @@ from frappe.utils import add_months, getdate
 
 from erpnext.quality_management.doctype.quality_review.quality_review import review
 
+# imported before a test moves frappe.utils.getdate to the scheduler's day: the hooks and the
+# CAPA keep today's date (a module first imported under the patch would keep the patched one)
+import service_control.overrides.quality_review
+import service_control.service_control.doctype.corrective_action.corrective_action  # noqa: F401
 from service_control.core import service_indicators as core
 from service_control.setup.accounting_dimension import get_dimension_field
 from service_control.tests.repair_factories import make_repair_masters, make_repair_request
