@@ -4,9 +4,9 @@
    (``frappe.email.receive.InboundMail.process``, what an Email Account's pull runs for each
    mail), appended to the Customer Contact Log and, the same mails with other Message-IDs, to a
    plain doctype with only a subject and a sender (``SC Bench Plain Mail``, a custom doctype this
-   script makes), in alternating blocks of 50 so that the machine's other load weighs on both. The difference per mail is what the app adds: its first-
-   answer clock, the sender's match to a Contact, the entry's content and received time from the
-   first mail. A tenth of the senders are known contacts of a customer; every mail opens a new
+   script makes), in alternating blocks of 50 so that the machine's other load weighs on both.
+   The difference per mail is what the app adds: its first-answer clock, the sender's match to a
+   Contact, the entry's content and received time from the first mail. A tenth of the senders are known contacts of a customer; every mail opens a new
    entry (a follow-up would only add a Communication). Each mail is committed, as the pull does.
 2. **Register report**: the site is filled up to ``--entries`` contact register entries (default
    500,000, named ``SCB-CCL-…``, spread over two years) and Customer Contact Register runs for

@@ -1,6 +1,7 @@
-// The front desk's conversion buttons, shared by the contact register, ERPNext's Issue and
-// Warranty Claim: make a Customer Complaint or a Repair Request from the record (or open the one
-// it became). Loaded on every desk page through app_include_js.
+// The front desk's buttons: the conversion into a Customer Complaint or a Repair Request (or the
+// case the record became), shared by the contact register, ERPNext's Issue and Warranty Claim;
+// the feedback handling form, shared by the contact register, complaints and survey answers.
+// Loaded on every desk page through app_include_js.
 frappe.provide("service_control.front_desk");
 
 (function () {
@@ -9,6 +10,23 @@ frappe.provide("service_control.front_desk");
 		"Customer Contact Log": { "Customer Complaint": "customer_complaint", "Repair Request": "repair_request" },
 		Issue: { "Customer Complaint": "sc_customer_complaint", "Repair Request": "sc_repair_request" },
 		"Warranty Claim": { "Customer Complaint": "sc_customer_complaint", "Repair Request": "sc_repair_request" },
+	};
+
+	// 信息反馈处理单: the feedback goes to 企管部 on a Feedback Handling Form (the record's open
+	// one, if it has one), from a contact entry, a complaint or a survey answer.
+	service_control.front_desk.add_feedback_button = function (frm) {
+		if (frm.is_new() || !frappe.model.can_create("Feedback Handling Form")) return;
+		frm.add_custom_button(
+			__("Feedback Handling Form"),
+			() =>
+				frappe
+					.xcall(
+						"service_control.service_control.doctype.feedback_handling_form.feedback_handling_form.make_feedback_form",
+						{ source_doctype: frm.doctype, source_name: frm.doc.name }
+					)
+					.then((doc) => frappe.set_route("Form", doc.doctype, doc.name)),
+			__("Create")
+		);
 	};
 
 	service_control.front_desk.add_conversion_buttons = function (frm) {

@@ -17,22 +17,8 @@ frappe.ui.form.on("Customer Contact Log", {
 		if (status !== "Cancelled" && (frm.doc.customer || frm.doc.customer_complaint || frm.doc.repair_request)) {
 			service_control.front_desk.add_conversion_buttons(frm);
 		}
-		if (frappe.model.can_create("Feedback Handling Form") && status !== "Cancelled") {
-			frm.add_custom_button(
-				__("Feedback Handling Form"),
-				() =>
-					frappe.call({
-						method: "service_control.service_control.doctype.feedback_handling_form.feedback_handling_form.make_feedback_form",
-						args: { source_doctype: frm.doc.doctype, source_name: frm.doc.name },
-						callback(r) {
-							if (!r.exc && r.message) {
-								const doc = frappe.model.sync(r.message)[0];
-								frappe.set_route("Form", doc.doctype, doc.name);
-							}
-						},
-					}),
-				__("Create")
-			);
+		if (status !== "Cancelled") {
+			service_control.front_desk.add_feedback_button(frm);
 		}
 		if (!frm.doc.customer && !frm.doc.lead && frappe.model.can_create("Lead")) {
 			frm.add_custom_button(

@@ -34,20 +34,9 @@ frappe.ui.form.on("Satisfaction Survey Response", {
 	},
 });
 
-// 信息反馈处理单: the feedback goes to 企管部 on a Feedback Handling Form (its open one, if any).
+// 信息反馈处理单 (public/js/front_desk.js)
 frappe.ui.form.on("Satisfaction Survey Response", {
 	refresh(frm) {
-		if (frm.is_new() || !frappe.model.can_create("Feedback Handling Form")) return;
-		frm.add_custom_button(
-			__("Feedback Handling Form"),
-			() =>
-				frappe
-					.xcall(
-						"service_control.service_control.doctype.feedback_handling_form.feedback_handling_form.make_feedback_form",
-						{ source_doctype: frm.doctype, source_name: frm.doc.name }
-					)
-					.then((doc) => frappe.set_route("Form", doc.doctype, doc.name)),
-			__("Create")
-		);
+		service_control.front_desk.add_feedback_button(frm);
 	},
 });
