@@ -163,3 +163,19 @@ def test_contact_targets_are_per_contact_type_with_one_stage():
 def test_a_target_must_fit_its_document_type(row, message):
 	with pytest.raises(SettingsError, match=message):
 		s.validate_sla_targets([row])
+
+
+def test_the_register_doctype_offers_what_the_core_knows():
+	"""The doctype's Select options and the core's names stay in step (a renamed option would
+	otherwise leave a rule that never matches)."""
+	import json
+	from pathlib import Path
+
+	path = Path(__file__).resolve().parent.parent / "service_control" / "service_control" / "doctype"
+	meta = json.loads((path / "customer_contact_log" / "customer_contact_log.json").read_text())
+	options = {f["fieldname"]: f.get("options", "").split("\n") for f in meta["fields"]}
+	assert tuple(options["status"]) == fd.STATUSES
+	assert tuple(options["classification"]) == fd.CLASSIFICATIONS
+	assert tuple(options["contact_type"]) == fd.CONTACT_TYPES
+	assert [o for o in options["handling"] if o] == [fd.ON_THE_SPOT, fd.REFERRED_TO_DEPARTMENTS]
+	assert options["due_stage"] == [fd.FIRST_ANSWER]
