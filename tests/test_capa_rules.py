@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from service_control.core import access
 from service_control.core import capa as c
 from service_control.core.errors import TransitionError
 
@@ -319,15 +320,21 @@ def test_technician_updates_only_own_rows():
 
 def test_technician_sees_only_capas_they_take_part_in():
 	me, tech = "tech@example.com", ["Service Technician"]
-	assert c.takes_part(me, tech, None, None, ["other@example.com", me])
-	assert c.takes_part(me, tech, me, None, [])
-	assert c.takes_part(me, tech, None, me, [None])
-	assert not c.takes_part(me, tech, "qm@example.com", "qm@example.com", ["other@example.com", None])
+
+	def sees(roles, capa_owner, verifier, action_owners):
+		return access.takes_part(me, roles, c.SEE_ALL_ROLES, (capa_owner, verifier), action_owners)
+
+	assert sees(tech, None, None, ["other@example.com", me])
+	assert sees(tech, me, None, [])
+	assert sees(tech, None, me, [None])
+	assert not sees(tech, "qm@example.com", "qm@example.com", ["other@example.com", None])
 	# a managing role (also held beside the technician role) sees every CAPA
 	for role in ("Quality Manager", "Customer Service User", "General Manager", "System Manager"):
 		assert c.sees_every_capa([*tech, role])
-		assert c.takes_part(me, [*tech, role], None, None, [])
+		assert sees([*tech, role], None, None, [])
 	assert not c.sees_every_capa(tech)
+	# an empty header field is nobody's: it never lets an empty user in
+	assert not access.takes_part("", tech, c.SEE_ALL_ROLES, ("", None), [None])
 
 
 # ---- the daily selection ----------------------------------------------------------------------

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from service_control.core import access
 from service_control.core import feedback as f
 from service_control.core.errors import TransitionError
 
@@ -148,13 +149,18 @@ def test_closed_form_is_read_only_except_for_a_system_manager_with_a_reason():
 
 
 def test_who_sees_a_form():
-	assert f.takes_part("x@x", ["Quality Manager"], None, None, [])
-	assert f.takes_part("x@x", ["General Manager"], None, None, [])
-	assert f.takes_part("o@x", ["Employee"], None, None, ["p@x", "o@x"])
-	assert f.takes_part("i@x", ["Employee"], "i@x", None, [])
-	assert f.takes_part("r@x", ["Employee"], None, "r@x", [])
-	assert not f.takes_part("n@x", ["Employee"], "i@x", "r@x", ["o@x", None])
-	assert not f.takes_part("", ["Employee"], None, "", [None])
+	def sees(user, roles, investigated_by, receiving_user, row_owners):
+		return access.takes_part(user, roles, f.SEE_ALL_ROLES, (investigated_by, receiving_user), row_owners)
+
+	assert sees("x@x", ["Quality Manager"], None, None, [])
+	assert sees("x@x", ["General Manager"], None, None, [])
+	assert f.sees_every_form(["Employee", "Customer Service User"])
+	assert not f.sees_every_form(["Employee"])
+	assert sees("o@x", ["Employee"], None, None, ["p@x", "o@x"])
+	assert sees("i@x", ["Employee"], "i@x", None, [])
+	assert sees("r@x", ["Employee"], None, "r@x", [])
+	assert not sees("n@x", ["Employee"], "i@x", "r@x", ["o@x", None])
+	assert not sees("", ["Employee"], None, "", [None])
 
 
 def test_a_source_leads_to_its_live_form_only():

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from service_control.core import access
 from service_control.core.errors import DomainError, TransitionError, _
 from service_control.core.history import check_chronology, require_end
 
@@ -372,20 +373,9 @@ def check_owner_edits(
 
 
 def sees_every_capa(roles: Iterable[str]) -> bool:
-	return bool(SEE_ALL_ROLES & set(roles))
-
-
-def takes_part(
-	user: str,
-	roles: Iterable[str],
-	capa_owner: str | None,
-	verifier: str | None,
-	action_owners: Iterable[str | None],
-) -> bool:
-	"""May ``user`` open this CAPA: always with a SEE_ALL_ROLES role, else only as a participant."""
-	if sees_every_capa(roles):
-		return True
-	return user in {capa_owner, verifier} or user in set(action_owners)
+	"""Does a SEE_ALL_ROLES role open every CAPA. Anyone else opens a CAPA only as its owner, its
+	verifier or an action's owner (core.access.takes_part)."""
+	return access.sees_every(roles, SEE_ALL_ROLES)
 
 
 def check_final_edit(old_status: str | None, changed_fields: Iterable[str]) -> None:

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from service_control.core import record_lock
+from service_control.core import access, record_lock
 from service_control.core.errors import DomainError, TransitionError, _
 
 OPEN = "Open"
@@ -227,21 +227,9 @@ _GATES = {
 
 
 def sees_every_form(roles: Iterable[str]) -> bool:
-	return bool(SEE_ALL_ROLES & set(roles))
-
-
-def takes_part(
-	user: str,
-	roles: Iterable[str],
-	investigated_by: str | None,
-	receiving_user: str | None,
-	row_owners: Iterable[str | None],
-) -> bool:
-	"""May ``user`` open this form: with a SEE_ALL_ROLES role always; else as its investigator,
-	the receiving unit's user or the owner of one of its rectification rows."""
-	if sees_every_form(roles):
-		return True
-	return user in {investigated_by, receiving_user} - {None, ""} or user in set(row_owners)
+	"""Does a SEE_ALL_ROLES role open every form. Anyone else opens a form only as its investigator,
+	the receiving unit's user or a rectification row's owner (core.access.takes_part)."""
+	return access.sees_every(roles, SEE_ALL_ROLES)
 
 
 # ------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from frappe.utils import cint, getdate, now_datetime, strip_html
 
 from service_control.core import capa as rules
 from service_control.core import record_lock
+from service_control.permissions import Participants
 from service_control.service_control.history import ImportedHistory
 from service_control.utils import domain_errors, get_settings
 
@@ -368,33 +369,22 @@ def _set_internal_complaint_link(complaint: str, capa: str | None) -> None:
 
 # ------------------------------------------------------------------------------------------
 # Permissions: a Service Technician (without a role that sees every CAPA) sees the CAPAs they
-# take part in: owner of an action, CAPA owner or verifier. What they may change is the core's
+# take part in: owner of an action, CAPA owner or verifier (core.access.takes_part, applied and
+# written as SQL by service_control.permissions). What they may change is the core's
 # check_owner_edits (their own action rows only).
 
 
+PARTICIPANTS = Participants(
+	"Corrective Action", rules.SEE_ALL_ROLES, ("capa_owner", "verifier"), "actions", "Corrective Action Item"
+)
+
+
 def get_permission_query_conditions(user: str | None = None) -> str:
-	user = user or frappe.session.user
-	if rules.sees_every_capa(frappe.get_roles(user)):
-		return ""
-	user = frappe.db.escape(user)
-	return (
-		f"(`tabCorrective Action`.`capa_owner` = {user} or `tabCorrective Action`.`verifier` = {user}"
-		" or exists (select 1 from `tabCorrective Action Item` sc_capa_item"
-		" where sc_capa_item.`parent` = `tabCorrective Action`.`name`"
-		" and sc_capa_item.`parenttype` = 'Corrective Action'"
-		f" and sc_capa_item.`action_owner` = {user}))"
-	)
+	return PARTICIPANTS.query_conditions(user)
 
 
 def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
-	user = user or frappe.session.user
-	return rules.takes_part(
-		user,
-		frappe.get_roles(user),
-		doc.get("capa_owner"),
-		doc.get("verifier"),
-		[row.get("action_owner") for row in doc.get("actions") or []],
-	)
+	return PARTICIPANTS.has_permission(doc, user)
 
 
 # ------------------------------------------------------------------------------------------

@@ -512,6 +512,35 @@ class TestCorrectiveActionPermissionsAndPrint(FrappeTestCase):
 		_columns, rows, *_rest = overdue_report({})
 		self.assertTrue({mine.name, theirs.name} <= {r.corrective_action for r in rows})
 
+	def test_the_list_shows_what_the_form_opens(self):
+		"""The SQL condition and has_permission are one rule (service_control.permissions): for each
+		way of taking part, and for a containment row (not a way), the list and the form agree."""
+		by_owner = make_corrective_action(capa_owner=TECH_USER)
+		by_verifier = make_corrective_action(verifier=TECH_USER)
+		by_action = advance_capa_to(
+			make_corrective_action(),
+			"Actions Planned",
+			actions=[{"action": "Mine", "action_owner": TECH_USER, "due_date": add_days(getdate(), 5)}],
+		)
+		by_containment = make_corrective_action(
+			containment_actions=[
+				{"action": "Sort stock", "action_type": "Emergency", "action_owner": TECH_USER}
+			]
+		)
+		nobody = make_corrective_action()
+		names = [d.name for d in (by_owner, by_verifier, by_action, by_containment, nobody)]
+		expected = {
+			TECH_USER: {by_owner.name, by_verifier.name, by_action.name},
+			TECH2_USER: set(),
+			QM_USER: set(names),
+		}
+		for user, sees in expected.items():
+			frappe.set_user(user)
+			listed = set(frappe.get_list("Corrective Action", filters={"name": ("in", names)}, pluck="name"))
+			opened = {n for n in names if frappe.has_permission("Corrective Action", "read", n)}
+			self.assertEqual(listed, sees, user)
+			self.assertEqual(opened, sees, user)
+
 	def test_8d_report_prints_d1_to_d8_in_chinese_and_english(self):
 		capa = make_corrective_action(
 			days_ago=60,

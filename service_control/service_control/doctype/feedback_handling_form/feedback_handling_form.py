@@ -20,6 +20,7 @@ from service_control.core import feedback as rules
 from service_control.core import record_lock
 from service_control.core.survey import DETRACTOR_MAX
 from service_control.notifications import alert, get_enabled_users_with_role, real_users
+from service_control.permissions import Participants
 from service_control.utils import domain_errors, get_settings
 
 FORM = "Feedback Handling Form"
@@ -206,33 +207,21 @@ def _rows(doc) -> list[dict]:
 # ------------------------------------------------------------------------------------------
 # Permissions: Quality Manager, Customer Service User, General Manager and System Manager see
 # every form; anyone else with read access (a department's staff, role Employee) sees the forms
-# they take part in: investigator, receiving user or owner of a rectification row.
+# they take part in: investigator, receiving user or owner of a rectification row
+# (core.access.takes_part, applied and written as SQL by service_control.permissions).
+
+
+PARTICIPANTS = Participants(
+	FORM, rules.SEE_ALL_ROLES, ("investigated_by", "receiving_user"), "rectifications", ROW
+)
 
 
 def get_permission_query_conditions(user: str | None = None) -> str:
-	user = user or frappe.session.user
-	if rules.sees_every_form(frappe.get_roles(user)):
-		return ""
-	user = frappe.db.escape(user)
-	return (
-		f"(`tabFeedback Handling Form`.`investigated_by` = {user}"
-		f" or `tabFeedback Handling Form`.`receiving_user` = {user}"
-		" or exists (select 1 from `tabFeedback Rectification` sc_fhf_row"
-		" where sc_fhf_row.`parent` = `tabFeedback Handling Form`.`name`"
-		" and sc_fhf_row.`parenttype` = 'Feedback Handling Form'"
-		f" and sc_fhf_row.`action_owner` = {user}))"
-	)
+	return PARTICIPANTS.query_conditions(user)
 
 
 def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
-	user = user or frappe.session.user
-	return rules.takes_part(
-		user,
-		frappe.get_roles(user),
-		doc.get("investigated_by"),
-		doc.get("receiving_user"),
-		[row.get("action_owner") for row in doc.get("rectifications") or []],
-	)
+	return PARTICIPANTS.has_permission(doc, user)
 
 
 # ------------------------------------------------------------------------------------------

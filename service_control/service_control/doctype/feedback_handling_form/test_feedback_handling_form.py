@@ -515,6 +515,26 @@ class TestFeedbackHandlingForm(FrappeTestCase):
 		self.assertIn(other.name, frappe.get_list(FORM, pluck="name"))
 		self.assertTrue(frappe.has_permission(FORM, "create"))
 
+	def test_the_list_shows_what_the_form_opens(self):
+		"""The SQL condition and has_permission are one rule (service_control.permissions): for each
+		way of taking part the list and the form agree."""
+		by_row = rectifying(make_form(), [{"due_date": add_days(getdate(), 3)}])
+		by_investigator = make_form(investigated_by=OUTSIDER)
+		by_receiver = make_form(receiving_user=OUTSIDER)
+		nobody = make_form()
+		names = [d.name for d in (by_row, by_investigator, by_receiver, nobody)]
+		expected = {
+			ROW_OWNER: {by_row.name},
+			OUTSIDER: {by_investigator.name, by_receiver.name},
+			GM: set(names),
+		}
+		for user, sees in expected.items():
+			frappe.set_user(user)
+			listed = set(frappe.get_list(FORM, filters={"name": ("in", names)}, pluck="name"))
+			opened = {n for n in names if frappe.has_permission(FORM, "read", doc=n)}
+			self.assertEqual(listed, sees, user)
+			self.assertEqual(opened, sees, user)
+
 	# ---- CAPA and print ----------------------------------------------------------------------
 
 	def test_capa_is_raised_once_and_linked(self):
