@@ -1,6 +1,8 @@
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from service_control.core import repair as r
 from service_control.core.errors import TransitionError
@@ -456,3 +458,9 @@ def test_who_sees_only_assigned_requests():
 	assert r.sees_only_assigned(["Service Technician"])
 	assert not r.sees_only_assigned(["Service Technician", "Quality Manager"])
 	assert not r.sees_only_assigned(["Customer Service User"])
+
+
+@given(st.lists(st.one_of(st.none(), st.just(""), st.just("  "), st.just("Worn bearing")), max_size=5))
+def test_a_request_has_a_fault_found_once_a_submitted_form_names_one(findings):
+	assert r.fault_found(findings) == ("Worn bearing" in findings)
+	assert r.fault_found(iter(findings)) == r.fault_found(list(reversed(findings)))

@@ -276,3 +276,15 @@ def test_worked_example_of_docs_indicators_md():
 	assert (short.tgw, short.r_per_1000, short.cpu) == (1.43, 7.14, 1.43)
 	assert (long.units, long.defects, long.repairs, long.cost) == (100, 2, 1, 0)
 	assert (long.tgw, long.r_per_1000, long.cpu) == (2.0, 10.0, 0.0)
+
+
+_name = st.one_of(st.none(), st.just(""), st.sampled_from(("North", "South", "Retail", "Trade")))
+
+
+@given(_name, _name, _name, _name)
+def test_an_event_counts_under_its_notes_region_else_its_customers(note_t, note_g, cust_t, cust_g):
+	territory, group = si.event_region(note_t, note_g, cust_t, cust_g)
+	assert territory == (note_t if note_t else cust_t)
+	assert group == (note_g if note_g else cust_g)
+	# each field falls back on its own
+	assert si.event_region(note_t, None, cust_t, cust_g)[1] == cust_g

@@ -421,6 +421,12 @@ def check_feedback_history(facts: FeedbackFacts, request_history: bool) -> None:
 	)
 
 
+def fault_found(submitted_findings: Iterable[str | None]) -> bool:
+	"""A repair request has a fault found once one of its submitted feedback forms names one,
+	however many visits: one defect in the service indicators (TGW)."""
+	return any((finding or "").strip() for finding in submitted_findings)
+
+
 def history_resolved_on(facts: FeedbackFacts, now: datetime) -> datetime:
 	"""When a form of imported history resolved its request: the customer's verification, else the
 	end of its last visit day (never after now, never before the report)."""

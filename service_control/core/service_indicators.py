@@ -151,6 +151,22 @@ def maturity_cutoff(as_of: date, months: int) -> date:
 
 
 # ------------------------------------------------------------------------------------------
+# The unit an event belongs to
+
+
+def event_region(
+	note_territory: str | None,
+	note_customer_group: str | None,
+	customer_territory: str | None,
+	customer_group: str | None,
+) -> tuple[str | None, str | None]:
+	"""The territory and customer group an event counts under: its delivery note's, each one
+	else its customer's. A complaint or repair request stores them when saved (the report then
+	reads no delivery note or customer per event), so they stay those of the day it was filed."""
+	return note_territory or customer_territory, note_customer_group or customer_group
+
+
+# ------------------------------------------------------------------------------------------
 # Figures per group and window
 
 

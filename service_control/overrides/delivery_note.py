@@ -22,7 +22,7 @@ import frappe
 
 from service_control.core import delivery as rules
 from service_control.service_control import delivery as dn
-from service_control.service_control import installed_base
+from service_control.service_control import installed_base, service_indicators
 
 _EXEMPT = "is_scrap_item"
 
@@ -70,6 +70,7 @@ def on_cancel(doc, method=None):
 	if doc.get("sc_exceptional_release"):
 		doc.ignore_linked_doctypes = (*(doc.get("ignore_linked_doctypes") or ()), "Exceptional Release")
 	installed_base.delivery_cancelled(doc)
+	service_indicators.delivery_note_cancelled(doc.name)
 
 
 def on_submit(doc, method=None):

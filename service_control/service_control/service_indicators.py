@@ -7,9 +7,10 @@ they need, one ``GROUP BY`` query per source, and hands the rows to ``core.merge
 - units: submitted Delivery Note Items (stock quantity, serial or batch or neither); a return
   Delivery Note nets its quantity off the delivery it returns (``return_against``), at that
   delivery's date (deliveries and returns are two queries, so the deliveries' date range runs on
-  the ``sc_company_posting_date`` index of ``setup.indexes``);
+  the ``sc_indicator_units`` index of ``setup.indexes``, and each note's lines on
+  ``sc_indicator_lines``: neither read touches a table row);
 - defects (TGW): complaints (not cancelled; optionally of one category and its sub-categories)
-  of a delivery note; repair requests with a submitted feedback form that found a fault; and
+  of a delivery note; repair requests a submitted feedback form found a fault in; and
   answered satisfaction surveys about a delivery note, one defect per criterion scored at most
   ``DEFECT_SCORE_PERCENT`` of the scale;
 - repairs (R/1000): repair requests not cancelled;
@@ -21,7 +22,11 @@ they need, one ``GROUP BY`` query per source, and hands the rows to ``core.merge
 Each event belongs to the unit of its delivery note: the delivery date is the note's posting
 date (a repair request without one uses its own delivery date, from the serial number), the
 territory and customer group the note's (else the customer's), the item the event's own. An
-event with no delivery date is not in service and not counted.
+event with no delivery date is not in service and not counted. A complaint and a repair request
+store these when saved (``set_event_unit``; a cancelled note takes its cases out again), and an
+index of their indicator columns holds each one, so their queries read no delivery note,
+customer or item per event: each groups its own rows by item code, territory, customer group or
+delivery month, and the item group comes from the few grouped item codes (``Selection.run``).
 
 For a window of ``W`` months the unit counts when ``posting_date <= maturity_cutoff(as_of, W)``
 and the event when ``posting_date <= event date < DATE_ADD(posting_date, INTERVAL W MONTH)``
@@ -40,26 +45,95 @@ from service_control.core import service_indicators as core
 from service_control.core.survey import ANSWERED
 from service_control.setup.accounting_dimension import get_dimension_field
 
-#: Where each group-by choice comes from, for the units and for the events of a delivery note.
-_UNIT_GROUPS = {
-	core.ITEM: "dni.item_code",
-	core.ITEM_GROUP: "it.item_group",
-	core.TERRITORY: "dn.territory",
-	core.CUSTOMER_GROUP: "dn.customer_group",
-	core.DELIVERY_MONTH: "date_format({d}, '%%Y-%%m')",
+#: The inner query's key of each grouping, as an alias of the source's column; the item group is
+#: the item's, looked up once per grouped item in the outer query.
+_KEYS = {
+	core.ITEM: "k_item",
+	core.ITEM_GROUP: "k_item",
+	core.TERRITORY: "k_territory",
+	core.CUSTOMER_GROUP: "k_customer_group",
+	core.DELIVERY_MONTH: "k_month",
 }
-_EVENT_GROUPS = {
-	core.ITEM: "{item}",
+_OUTER = {
+	core.ITEM: "g.k_item",
 	core.ITEM_GROUP: "it.item_group",
-	core.TERRITORY: "coalesce(dn.territory, cu.territory)",
-	core.CUSTOMER_GROUP: "coalesce(dn.customer_group, cu.customer_group)",
-	core.DELIVERY_MONTH: "date_format({d}, '%%Y-%%m')",
+	core.TERRITORY: "g.k_territory",
+	core.CUSTOMER_GROUP: "g.k_customer_group",
+	core.DELIVERY_MONTH: "g.k_month",
 }
-#: A repair request a submitted feedback form found a fault in (once, however many visits); a
-#: lookup on the feedback's repair_request index, made only for the requests a window counts.
-_FOUND = """exists(select 1 from `tabRepair Feedback` rf where rf.repair_request = rr.name
-	and rf.docstatus = 1 and ifnull(rf.fault_found, '') != '')"""
 _TREES = {"item_group": "Item Group", "territory": "Territory", "customer_group": "Customer Group"}
+
+
+#: The cases that store their unit's facts, and whether their delivery date is the note's (a
+#: repair request's comes from its note, else its serial number or invoice, and stays).
+EVENT_DOCTYPES = {"Customer Complaint": True, "Repair Request": False}
+
+
+def set_event_unit(doc) -> None:
+	"""Store on a complaint or repair request what the report reads of its unit: the territory and
+	customer group it counts under (``core.event_region``) and, on a complaint, its delivery note's
+	posting date while the note is submitted (none: not in service)."""
+	note = (
+		frappe.db.get_value(
+			"Delivery Note",
+			{"name": doc.delivery_note, "docstatus": 1},
+			["posting_date", "territory", "customer_group"],
+			as_dict=True,
+		)
+		if doc.get("delivery_note")
+		else None
+	) or frappe._dict()
+	customer = (
+		frappe.db.get_value("Customer", doc.customer, ["territory", "customer_group"], as_dict=True)
+		if doc.get("customer")
+		else None
+	) or frappe._dict()
+	doc.territory, doc.customer_group = core.event_region(
+		note.territory, note.customer_group, customer.territory, customer.customer_group
+	)
+	if EVENT_DOCTYPES[doc.doctype]:
+		doc.delivery_date = note.posting_date
+
+
+def _region_sql(note: str, customer: str, field: str) -> str:
+	"""``core.event_region`` in SQL: the note's value, else the customer's."""
+	return f"coalesce(nullif({note}.{field}, ''), {customer}.{field})"
+
+
+def fill_case_facts() -> None:
+	"""What a save stores for the report on every stored complaint and repair request, one
+	statement each (the patch that added the fields): ``set_event_unit``, and a repair request's
+	``fault_found`` (``core.repair.fault_found`` over its submitted feedback). The report's site
+	test proves the statements store what the Python does."""
+	for doctype, note_date in EVENT_DOCTYPES.items():
+		frappe.db.sql(
+			f"""update `tab{doctype}` t
+			left join `tabDelivery Note` dn on dn.name = t.delivery_note and dn.docstatus = 1
+			left join `tabCustomer` cu on cu.name = t.customer
+			set t.territory = {_region_sql("dn", "cu", "territory")},
+				t.customer_group = {_region_sql("dn", "cu", "customer_group")}
+				{", t.delivery_date = dn.posting_date" if note_date else ""}"""
+		)
+	frappe.db.sql(
+		"""update `tabRepair Request` rr set rr.fault_found = exists(select 1 from `tabRepair Feedback` rf
+			where rf.repair_request = rr.name and rf.docstatus = 1 and trim(ifnull(rf.fault_found, '')) != '')"""
+	)
+
+
+def delivery_note_cancelled(delivery_note: str) -> None:
+	"""A cancelled delivery note no longer places its complaints and repairs: each takes its
+	customer's region again, and a complaint leaves the indicators (the note's units leave them)."""
+	for doctype in EVENT_DOCTYPES:
+		cases = frappe.get_all(
+			doctype, filters={"delivery_note": delivery_note}, fields=["name", "customer", "delivery_note"]
+		)
+		for case in cases:
+			case.doctype = doctype
+			set_event_unit(case)
+			values = {"territory": case.territory, "customer_group": case.customer_group}
+			if EVENT_DOCTYPES[doctype]:
+				values["delivery_date"] = case.delivery_date
+			frappe.db.set_value(doctype, case.name, values, update_modified=False)
 
 
 def get_windows() -> core.IndicatorWindows:
@@ -99,25 +173,20 @@ class Selection:
 
 	# the pieces every query shares
 
-	def group_exprs(self, table: dict, **names) -> list[str]:
-		return [table[g].format(**names) for g in self.group_by]
-
-	def delivery_conditions(self, d: str, item: str, territory: str, customer_group: str) -> list[str]:
+	def delivery_conditions(self, d: str, columns: dict[str, str]) -> list[str]:
 		"""The delivery date range (``d`` no later than the youngest mature delivery) and the
-		item, item group, territory and customer group filters."""
+		item, territory and customer group filters (the item group's is the outer query's)."""
 		out = [f"{d} <= %(latest)s"]
 		if self.params["from_date"]:
 			out.append(f"{d} >= %(from_date)s")
 		if self.params["to_date"]:
 			out.append(f"{d} <= %(to_date)s")
 		if self.params["item_code"]:
-			out.append(f"{item} = %(item_code)s")
-		if self.params["item_group"]:
-			out.append("it.item_group in %(item_group)s")
+			out.append(f"{columns['k_item']} = %(item_code)s")
 		if self.params["territory"]:
-			out.append(f"{territory} in %(territory)s")
+			out.append(f"{columns['k_territory']} in %(territory)s")
 		if self.params["customer_group"]:
-			out.append(f"{customer_group} in %(customer_group)s")
+			out.append(f"{columns['k_customer_group']} in %(customer_group)s")
 		return out
 
 	def unit_sums(self, d: str, qty: str) -> list[str]:
@@ -131,13 +200,39 @@ class Selection:
 			for i in range(len(self.windows))
 		]
 
-	def run(self, select: list[str], sums: list[str], body: str, conditions: list[str]) -> list[tuple]:
-		keys = ", ".join(select) if select else "null"
-		group = f"group by {', '.join(select)}" if select else ""
-		return frappe.db.sql(
-			f"select {keys}, {', '.join(sums)} {body} where {' and '.join(conditions)} {group}",
-			self.params,
-		)
+	def run(self, columns: dict[str, str], sums: list[str], body: str, conditions: list[str]) -> list[tuple]:
+		"""Sum ``sums`` over the rows of ``body`` that meet ``conditions``, grouped by the run's
+		groupings: first by the source's own columns (``columns``: the ``_KEYS`` aliases, the item
+		code, territory, customer group and delivery month of a row), then, in an outer query over
+		those few rows, by item group through the Item of each grouped item code."""
+		by_item_group = core.ITEM_GROUP in self.group_by or self.params["item_group"]
+		keys = list(dict.fromkeys(_KEYS[g] for g in self.group_by))
+		if by_item_group and "k_item" not in keys:
+			keys.append("k_item")
+		inner_keys = [f"{columns[k]} {k}" for k in keys] or ["null k_none"]
+		sums = [f"{expr} s{i}" for i, expr in enumerate(sums)]
+		inner = f"select {', '.join(inner_keys + sums)} {body} where {' and '.join(conditions)}"
+		if keys:
+			inner += f" group by {', '.join(columns[k] for k in keys)}"
+		outer_keys = [_OUTER[g] for g in self.group_by]
+		query = f"""select {", ".join(outer_keys) or "null"}, {", ".join(f"sum(g.s{i})" for i in range(len(sums)))}
+			from ({inner}) g"""
+		if by_item_group:
+			query += " left join `tabItem` it on it.name = g.k_item"
+		if self.params["item_group"]:
+			query += " where it.item_group in %(item_group)s"
+		if outer_keys:
+			query += f" group by {', '.join(outer_keys)}"
+		return frappe.db.sql(query, self.params)
+
+	@staticmethod
+	def columns(d: str, item: str, territory: str, customer_group: str) -> dict[str, str]:
+		return {
+			"k_item": item,
+			"k_territory": territory,
+			"k_customer_group": customer_group,
+			"k_month": f"date_format({d}, '%%Y-%%m')",
+		}
 
 	# the sources
 
@@ -154,29 +249,23 @@ class Selection:
 		return [*deliveries, *returns]
 
 	def _units(self, d: str, kind: str, source_join: str) -> list[tuple]:
-		conditions = [
-			"dn.docstatus = 1",
-			kind,
-			*self.delivery_conditions(d, "dni.item_code", "dn.territory", "dn.customer_group"),
-		]
+		columns = self.columns(d, "dni.item_code", "dn.territory", "dn.customer_group")
+		conditions = ["dn.docstatus = 1", kind, *self.delivery_conditions(d, columns)]
 		if self.params["from_date"]:
 			conditions.append("dn.posting_date >= %(from_date)s")  # a return comes after its delivery
 		if self.params["company"]:
 			conditions.append("dn.company = %(company)s")
 		return self.run(
-			self.group_exprs(_UNIT_GROUPS, d=d),
+			columns,
 			self.unit_sums(d, "dni.stock_qty"),
 			f"""from `tabDelivery Note Item` dni
 			join `tabDelivery Note` dn on dn.name = dni.parent
-			{source_join}
-			left join `tabItem` it on it.name = dni.item_code""",
+			{source_join}""",
 			conditions,
 		)
 
-	def _event_conditions(self, d: str, e: str, item: str, company: str) -> list[str]:
-		out = self.delivery_conditions(
-			d, item, "coalesce(dn.territory, cu.territory)", "coalesce(dn.customer_group, cu.customer_group)"
-		)
+	def _event_conditions(self, d: str, e: str, columns: dict[str, str], company: str) -> list[str]:
+		out = self.delivery_conditions(d, columns)
 		out.append(f"{e} <= %(as_of)s")
 		if self.params["from_date"]:
 			out.append(f"{e} >= %(from_date)s")
@@ -184,45 +273,51 @@ class Selection:
 			out.append(f"{company} = %(company)s")
 		return out
 
+	def _case_columns(self, case: str) -> dict[str, str]:
+		"""A complaint's or repair request's unit, as it stores it (``set_event_unit``)."""
+		return self.columns(
+			f"{case}.delivery_date", f"{case}.item_code", f"{case}.territory", f"{case}.customer_group"
+		)
+
 	def complaints(self) -> list[tuple]:
-		d, e = "dn.posting_date", "c.received_on"
-		conditions = ["c.status != 'Cancelled'", "dn.docstatus = 1"]
-		conditions += self._event_conditions(d, e, "c.item_code", "c.company")
+		d, e = "c.delivery_date", "c.received_on"
+		columns = self._case_columns("c")
+		conditions = ["c.status != 'Cancelled'", *self._event_conditions(d, e, columns, "c.company")]
 		if self.params["category"]:
 			conditions.append(
 				"c.category in (select cat.name from `tabComplaint Category` cat"
 				" where cat.lft >= %(category_lft)s and cat.rgt <= %(category_rgt)s)"
 			)
 		return self.run(
-			self.group_exprs(_EVENT_GROUPS, d=d, item="c.item_code"),
-			self.event_sums(d, f"date({e})"),
-			"""from `tabCustomer Complaint` c
-			join `tabDelivery Note` dn on dn.name = c.delivery_note
-			left join `tabCustomer` cu on cu.name = c.customer
-			left join `tabItem` it on it.name = c.item_code""",
-			conditions,
+			columns, self.event_sums(d, f"date({e})"), "from `tabCustomer Complaint` c", conditions
 		)
 
 	def repairs(self) -> tuple[list[tuple], list[tuple]]:
-		"""(repairs, defects): every repair request, and those a submitted feedback found a fault in."""
-		d, e = "coalesce(dn.posting_date, rr.delivery_date)", "rr.reported_on"
-		conditions = ["rr.status != 'Cancelled'"]
-		conditions += self._event_conditions(d, e, "rr.item_code", "rr.company")
+		"""(repairs, defects): every repair request, and those a submitted feedback found a fault in
+		(``fault_found``, which the request keeps from its feedback forms)."""
+		d, e = "rr.delivery_date", "rr.reported_on"
+		columns = self._case_columns("rr")
+		conditions = ["rr.status != 'Cancelled'", *self._event_conditions(d, e, columns, "rr.company")]
 		n = len(self.windows)
 		rows = self.run(
-			self.group_exprs(_EVENT_GROUPS, d=d, item="rr.item_code"),
-			self.event_sums(d, f"date({e})") + self.event_sums(d, f"date({e})", _FOUND),
-			"""from `tabRepair Request` rr
-			left join `tabDelivery Note` dn on dn.name = rr.delivery_note and dn.docstatus = 1
-			left join `tabCustomer` cu on cu.name = rr.customer
-			left join `tabItem` it on it.name = rr.item_code""",
+			columns,
+			self.event_sums(d, f"date({e})") + self.event_sums(d, f"date({e})", "rr.fault_found"),
+			"from `tabRepair Request` rr",
 			conditions,
 		)
 		keys = len(self.group_by) or 1
 		return [r[: keys + n] for r in rows], [r[:keys] + r[keys + n :] for r in rows]
 
 	def surveys(self) -> list[tuple]:
+		"""Survey answers name no case, so their unit is read from the delivery note and the
+		customer here, by the rule the cases store (``core.event_region``)."""
 		d, e = "dn.posting_date", "coalesce(r.survey_date, date(r.responded_on))"
+		columns = self.columns(
+			d,
+			"dni.item_code",
+			_region_sql("dn", "cu", "territory"),
+			_region_sql("dn", "cu", "customer_group"),
+		)
 		conditions = [
 			"r.status = %(answered)s",
 			"r.reference_doctype = 'Delivery Note'",
@@ -230,48 +325,45 @@ class Selection:
 			"sc.score_percent <= %(defect_percent)s",
 			"ifnull(sc.score, '') != ''",
 			"dn.docstatus = 1",
+			*self._event_conditions(d, e, columns, "r.company"),
 		]
-		conditions += self._event_conditions(d, e, "dni.item_code", "r.company")
 		self.params["answered"] = ANSWERED
 		self.params["defect_percent"] = core.DEFECT_SCORE_PERCENT
 		return self.run(
-			self.group_exprs(_EVENT_GROUPS, d=d, item="dni.item_code"),
+			columns,
 			self.event_sums(d, e),
 			"""from `tabSatisfaction Survey Response` r
 			join `tabSatisfaction Survey Score` sc on sc.parent = r.name
 			join `tabDelivery Note` dn on dn.name = r.reference_name
 			join `tabDelivery Note Item` dni on dni.parent = dn.name and dni.idx = 1
-			left join `tabCustomer` cu on cu.name = r.customer
-			left join `tabItem` it on it.name = dni.item_code""",
+			left join `tabCustomer` cu on cu.name = r.customer""",
 			conditions,
 		)
 
 	def complaint_costs(self, dimension: str) -> list[tuple]:
-		d, e = "dn.posting_date", "gle.posting_date"
+		d, e = "c.delivery_date", "gle.posting_date"
+		columns = self._case_columns("c")
 		conditions = [
 			"gle.is_cancelled = 0",
 			"acc.root_type in ('Expense', 'Income')",
-			"dn.docstatus = 1",
+			*self._event_conditions(d, e, columns, "gle.company"),
 		]
-		conditions += self._event_conditions(d, e, "c.item_code", "gle.company")
 		return self.run(
-			self.group_exprs(_EVENT_GROUPS, d=d, item="c.item_code"),
+			columns,
 			self.event_sums(d, e, "gle.debit - gle.credit"),
 			f"""from `tabGL Entry` gle
 			join `tabAccount` acc on acc.name = gle.account
-			join `tabCustomer Complaint` c on c.name = gle.`{dimension}`
-			join `tabDelivery Note` dn on dn.name = c.delivery_note
-			left join `tabCustomer` cu on cu.name = c.customer
-			left join `tabItem` it on it.name = c.item_code""",
+			join `tabCustomer Complaint` c on c.name = gle.`{dimension}`""",
 			conditions,
 		)
 
 	def repair_costs(self, dimension: str | None) -> list[tuple]:
-		d, e = "coalesce(dn.posting_date, rr.delivery_date)", "gle.posting_date"
+		d, e = "rr.delivery_date", "gle.posting_date"
+		columns = self._case_columns("rr")
 		conditions = ["gle.is_cancelled = 0", "acc.root_type in ('Expense', 'Income')"]
 		if dimension:
 			conditions.append(f"ifnull(gle.`{dimension}`, '') = ''")  # counted with its complaint
-		conditions += self._event_conditions(d, e, "rr.item_code", "gle.company")
+		conditions += self._event_conditions(d, e, columns, "gle.company")
 		vouchers = " union ".join(
 			[
 				f"""select rf.`{field}` voucher_no, rf.repair_request from `tabRepair Feedback` rf
@@ -285,15 +377,12 @@ class Selection:
 			]
 		)
 		return self.run(
-			self.group_exprs(_EVENT_GROUPS, d=d, item="rr.item_code"),
+			columns,
 			self.event_sums(d, e, "gle.debit - gle.credit"),
 			f"""from ({vouchers}) v
 			join `tabGL Entry` gle on gle.voucher_no = v.voucher_no
 			join `tabAccount` acc on acc.name = gle.account
-			join `tabRepair Request` rr on rr.name = v.repair_request
-			left join `tabDelivery Note` dn on dn.name = rr.delivery_note and dn.docstatus = 1
-			left join `tabCustomer` cu on cu.name = rr.customer
-			left join `tabItem` it on it.name = rr.item_code""",
+			join `tabRepair Request` rr on rr.name = v.repair_request""",
 			conditions,
 		)
 

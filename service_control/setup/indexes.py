@@ -10,13 +10,25 @@ import frappe
 
 #: (doctype, index name, columns) — why each one is there:
 INDEXES = (
-	# Service Indicators, units: the company's deliveries by posting date, a range on the index
-	# instead of a scan of every Delivery Note.
-	("Delivery Note", "sc_company_posting_date", ("company", "posting_date")),
+	# Service Indicators, units: a company's deliveries (or returns) of a date range, with the
+	# territory and customer group the report groups by, read from the index alone...
+	(
+		"Delivery Note",
+		"sc_indicator_units",
+		("company", "is_return", "docstatus", "posting_date", "territory", "customer_group"),
+	),
+	# ...and each note's lines with their item and quantity, from the index alone too (the two
+	# reads without a table row each take the units' query from about 2 s to 0.7 s a million units)
+	("Delivery Note Item", "sc_indicator_lines", ("parent", "item_code", "stock_qty")),
 )
+#: Indexes earlier versions added, dropped at migrate.
+RETIRED = (("Delivery Note", "sc_company_posting_date"),)
 
 
 def ensure_indexes() -> None:
+	for doctype, name in RETIRED:
+		if frappe.db.has_index(f"tab{doctype}", name):
+			frappe.db.sql_ddl(f"alter table `tab{doctype}` drop index `{name}`")
 	for doctype, name, columns in INDEXES:
 		table = f"tab{doctype}"
 		if not frappe.db.has_index(table, name):

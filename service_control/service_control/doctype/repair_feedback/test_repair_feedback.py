@@ -135,12 +135,17 @@ class TestRepairFeedback(FrappeTestCase):
 		feedback = make_feedback(
 			request, parts=[{"item_code": PART_ITEM, "qty": 1, "warehouse": get_warehouse()}]
 		)
+		self.assertEqual(frappe.db.get_value("Repair Request", request.name, "fault_found"), 0)  # a draft
 		feedback.submit()
-		self.assertEqual(frappe.db.get_value("Repair Request", request.name, "status"), "Resolved")
+		self.assertEqual(
+			frappe.db.get_value("Repair Request", request.name, ["status", "fault_found"]), ("Resolved", 1)
+		)
 		feedback.cancel()
 		self.assertEqual(frappe.db.get_value("Stock Entry", feedback.stock_entry, "docstatus"), 2)
 		self.assertEqual(sle_qty(feedback.stock_entry, PART_ITEM), 0)
-		self.assertEqual(frappe.db.get_value("Repair Request", request.name, "status"), "In Progress")
+		self.assertEqual(
+			frappe.db.get_value("Repair Request", request.name, ["status", "fault_found"]), ("In Progress", 0)
+		)
 
 	def test_not_fixed_keeps_request_in_progress(self):
 		request, *_ = self._request()

@@ -27,6 +27,7 @@ from service_control.service_control.cases import (
 	sync_pauses,
 	user_changes,
 )
+from service_control.service_control.service_indicators import set_event_unit
 from service_control.service_control.sla import clocks as sla
 from service_control.utils import domain_errors, get_settings
 
@@ -62,6 +63,7 @@ class RepairRequest(ServiceCase):
 		contact_phone: DF.Data | None
 		credit_note: DF.Link | None
 		customer: DF.Link
+		customer_group: DF.Link | None
 		customer_name: DF.Data | None
 		decision_note: DF.SmallText | None
 		delivery_date: DF.Date | None
@@ -69,6 +71,7 @@ class RepairRequest(ServiceCase):
 		due_by: DF.Datetime | None
 		due_stage: DF.Literal["First Reply", "Arrangement", "Resolution", "Closure", "Repair"]
 		fault_description: DF.Text
+		fault_found: DF.Check
 		fault_type: DF.Data | None
 		first_response_on: DF.Datetime | None
 		intake_doctype: DF.Link | None
@@ -98,6 +101,7 @@ class RepairRequest(ServiceCase):
 		]
 		technician: DF.Link | None
 		technician_name: DF.Data | None
+		territory: DF.Link | None
 		title: DF.Data | None
 		urgency: DF.Literal["Normal", "Urgent"]
 		verified: DF.Check
@@ -119,6 +123,7 @@ class RepairRequest(ServiceCase):
 			if get_datetime(self.reported_on) > now:
 				raise rules.RepairError(rules._("Reported On {0} is in the future."), self.reported_on)
 			self._check_links()
+			set_event_unit(self)
 			check_technician(self.technician)
 			self._apply_warranty_decision()
 			facts = self._facts()
@@ -179,7 +184,15 @@ class RepairRequest(ServiceCase):
 		rows = frappe.get_all(
 			"Repair Feedback",
 			filters={"repair_request": self.name, "docstatus": 1},
-			fields=["name", "result", "verifier_name", "verified_on", "posting_date", "creation"],
+			fields=[
+				"name",
+				"result",
+				"fault_found",
+				"verifier_name",
+				"verified_on",
+				"posting_date",
+				"creation",
+			],
 			order_by="creation asc",
 		)
 		self.visits = (
@@ -193,6 +206,7 @@ class RepairRequest(ServiceCase):
 		last = rows[-1] if rows else None
 		self.last_result = last.result if last else None
 		self.verified = 1 if last and last.verifier_name else 0
+		self.fault_found = int(rules.fault_found(r.fault_found for r in rows))
 		fixed = bool(last and last.result and last.result != rules.NOT_FIXED)
 		if not fixed:
 			self.resolved_on = None
@@ -476,3 +490,21 @@ def make_corrective_action(source_name: str, target_doc: str | None = None) -> D
 		},
 	)
 	return doc
+
+
+def on_doctype_update():
+	# the Service Indicators report reads a company's cases by delivery date from this index alone
+	frappe.db.add_index(
+		"Repair Request",
+		[
+			"company",
+			"delivery_date",
+			"reported_on",
+			"status",
+			"item_code",
+			"territory",
+			"customer_group",
+			"fault_found",
+		],
+		"sc_indicators",
+	)

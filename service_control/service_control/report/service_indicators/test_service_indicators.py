@@ -74,11 +74,12 @@ class Generated:
 		insert(
 			"Item", [{"name": i, "item_code": i, "item_name": i, "item_group": g} for i, g in ITEMS.items()]
 		)
+		# each customer sits in the other territory: an event counts under its note's region
 		insert(
 			"Customer",
 			[
-				{"name": c, "customer_name": c, "territory": t, "customer_group": "_SCMIS-CG"}
-				for t, c in customers.items()
+				{"name": c, "customer_name": c, "territory": other, "customer_group": "_SCMIS-CG"}
+				for (t, c), other in zip(customers.items(), reversed(TERRITORIES), strict=True)
 			],
 		)
 
@@ -118,7 +119,18 @@ class Generated:
 				)
 				if docstatus == 1:
 					self.units.append(((ITEMS[item], territory), day, qty))
-			if docstatus != 1:
+			if docstatus != 1:  # a complaint on a draft or cancelled note is not in service
+				complaints.append(
+					{
+						"name": f"{name}-CCX",
+						"company": GEN_COMPANY,
+						"status": "Open",
+						"customer": customers[territory],
+						"delivery_note": name,
+						"item_code": lines[0][0],
+						"received_on": datetime.combine(day + timedelta(days=5), time(9, 0)),
+					}
+				)
 				continue
 			if rng.random() < 0.3:  # a return later on, netted at the delivery's date
 				item, qty = lines[0]
@@ -293,6 +305,7 @@ class Generated:
 		insert("Satisfaction Survey Response", responses)
 		insert("Satisfaction Survey Score", scores)
 		insert("GL Entry", gles)
+		counting.fill_case_facts()  # the cases' units, as the patch fills those of existing cases
 
 	def brute_force(self, as_of: date, months: int, key) -> dict:
 		"""By the definitions, unit by unit and event by event."""
@@ -429,6 +442,62 @@ class TestServiceIndicators(FrappeTestCase):
 			frappe_add_months(getdate(), 3),
 		)
 		self.assertEqual((value, w.units, w.cost), (0.5, 500, 250))
+
+	def test_cases_store_their_unit_as_the_patch_fills_it_and_leave_with_a_cancelled_note(self):
+		"""A save stores the note's date and region; the patch's statement stores the same; a
+		cancelled note takes its complaint out of the indicators and its cases back to the
+		customer's region."""
+		make_repair_masters()
+		item = make_item("_Test SC MIS Item")
+		customer = make_customer("_Test SC MIS Unit Customer")
+		for territory in ("_Test SC MIS Note Region", "_Test SC MIS Customer Region"):
+			if not frappe.db.exists("Territory", territory):
+				frappe.get_doc(
+					{
+						"doctype": "Territory",
+						"territory_name": territory,
+						"parent_territory": "All Territories",
+					}
+				).insert()
+		frappe.db.set_value("Customer", customer, "territory", "_Test SC MIS Customer Region")
+		customer_group = frappe.db.get_value("Customer", customer, "customer_group")
+		dn = make_delivery_note(customer, item, qty=5, rate=10)
+		dn.db_set("territory", "_Test SC MIS Note Region")
+		complaint = make_complaint(customer=customer, item_code=item, delivery_note=dn.name, affected_qty=1)
+		repair = make_repair_request(None, customer=customer, item_code=item, delivery_note=dn.name)
+		fields = ["delivery_date", "territory", "customer_group"]
+		saved = {
+			"Customer Complaint": (
+				complaint.name,
+				(dn.posting_date, "_Test SC MIS Note Region", customer_group),
+			),
+			"Repair Request": (repair.name, (dn.posting_date, "_Test SC MIS Note Region", customer_group)),
+		}
+		for doctype, (name, expected) in saved.items():
+			self.assertEqual(frappe.db.get_value(doctype, name, fields), expected, doctype)
+			frappe.db.set_value(doctype, name, dict.fromkeys(fields[1:]), update_modified=False)
+		frappe.db.set_value("Customer Complaint", complaint.name, "delivery_date", None)
+		counting.fill_case_facts()
+		for doctype, (name, expected) in saved.items():
+			self.assertEqual(frappe.db.get_value(doctype, name, fields), expected, doctype)
+
+		filters = {"company": TEST_COMPANY, "item_code": item, "as_of": frappe_add_months(getdate(), 12)}
+
+		def total() -> core.WindowFigures:
+			return core.total(counting.figures(filters, [], [3]).values(), [3]).window(3)
+
+		self.assertEqual((total().units, total().defects, total().repairs), (5, 1, 1))
+		dn.reload()
+		dn.cancel()
+		self.assertEqual(
+			frappe.db.get_value("Customer Complaint", complaint.name, fields),
+			(None, "_Test SC MIS Customer Region", customer_group),
+		)
+		self.assertEqual(
+			frappe.db.get_value("Repair Request", repair.name, fields),
+			(dn.posting_date, "_Test SC MIS Customer Region", customer_group),
+		)
+		self.assertEqual((total().units, total().defects), (0, 0))
 
 	def test_the_number_card_shows_the_indicator_to_report_users_only(self):
 		"""The workspace card reads the company's long-term figure as of today (the generated
