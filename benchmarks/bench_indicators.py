@@ -224,6 +224,42 @@ def bench_report() -> None:
 		)
 
 
+def bench_sources() -> None:
+	"""Each source's query of the item group / territory view, one run each, three rounds."""
+	from service_control.core import service_indicators as core
+	from service_control.service_control import service_indicators as counting
+	from service_control.setup.accounting_dimension import get_dimension_field
+
+	windows = counting.get_windows()
+	dimension = get_dimension_field()
+	rounds = []
+	for _i in range(3):
+		selection = counting.Selection(
+			FILTERS, [core.ITEM_GROUP, core.TERRITORY], [windows.short_term, windows.long_term]
+		)
+		sources = {
+			"units": selection.units,
+			"complaints": selection.complaints,
+			"repairs and findings": selection.repairs,
+			"surveys": selection.surveys,
+			"complaint costs": lambda s=selection: s.complaint_costs(dimension),
+			"repair costs": lambda s=selection: s.repair_costs(dimension),
+		}
+		times = {}
+		for label, source in sources.items():
+			began = timer.perf_counter()
+			source()
+			times[label] = timer.perf_counter() - began
+		rounds.append(times)
+	print(
+		"per source, best / worst of 3: "
+		+ ", ".join(
+			f"{label} {min(r[label] for r in rounds):.2f} / {max(r[label] for r in rounds):.2f} s"
+			for label in rounds[0]
+		)
+	)
+
+
 def main() -> None:
 	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 	parser.add_argument("--site", required=True)
@@ -240,6 +276,7 @@ def main() -> None:
 			return
 		insert_history()
 		bench_report()
+		bench_sources()
 		if args.cleanup:
 			delete_history()
 	finally:

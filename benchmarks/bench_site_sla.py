@@ -422,6 +422,38 @@ def bench_recompute() -> None:
 		frappe.db.delete("Holiday", {"name": holiday.name})
 		recompute(f"holiday {label} removed again", holiday_list, since=day)
 	frappe.db.commit()
+	bench_case_writes()
+
+
+def bench_case_writes() -> None:
+	"""The floor under any recompute that keeps Due By on the record: the open cases' SLA columns
+	written back one minute later, in the recompute's batches and with its writer
+	(``review._upsert``), with no read and no review; then written back as they were."""
+	from service_control.service_control.sla.clocks import case_columns
+	from service_control.service_control.sla.review import BATCH_SIZE, _upsert
+
+	columns = ("name", *case_columns("Customer Complaint"))
+	rows = frappe.db.sql(
+		f"""select {", ".join(f"`{c}`" for c in columns)} from `tabCustomer Complaint`
+		where name like %s and due_by is not null order by name""",
+		PREFIX + "%",
+	)
+
+	def write(shift: int) -> float:
+		moved = [
+			tuple(v + timedelta(minutes=shift) if isinstance(v, datetime) else v for v in row) for row in rows
+		]
+		began = timer.perf_counter()
+		for i in range(0, len(moved), BATCH_SIZE):
+			_upsert("Customer Complaint", columns, moved[i : i + BATCH_SIZE])
+			frappe.db.commit()
+		return timer.perf_counter() - began
+
+	later, back = write(1), write(0)
+	print(
+		f"   the writes alone: {len(rows):,} case rows ({len(columns) - 1} SLA columns, Due By and next"
+		f" check indexed) one minute later in {later:.2f} s, back in {back:.2f} s"
+	)
 
 
 # ------------------------------------------------------------------------------------------
