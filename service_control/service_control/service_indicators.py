@@ -62,6 +62,14 @@ _OUTER = {
 	core.DELIVERY_MONTH: "g.k_month",
 }
 _TREES = {"item_group": "Item Group", "territory": "Territory", "customer_group": "Customer Group"}
+#: The keys that hold a Link's value, which Frappe stores exactly as the linked name: the inner
+#: queries group them byte by byte, a third cheaper than through the columns' Unicode collation;
+#: the outer query groups the few rows again by the collation, so no name is split by its case.
+_LINKS = frozenset(("k_item", "k_territory", "k_customer_group"))
+
+
+def _binary(column: str) -> str:
+	return f"{column} collate utf8mb4_bin"
 
 
 #: The cases that store their unit's facts, and whether their delivery date is the note's (a
@@ -156,7 +164,7 @@ class Selection:
 		self.windows = list(windows)
 		self.as_of = getdate(self.filters.get("as_of") or frappe.utils.today())
 		self.cutoffs = [core.maturity_cutoff(self.as_of, w) for w in self.windows]
-		self.params: dict = {"as_of": self.as_of, "latest": max(self.cutoffs)}
+		self.params: dict = {"as_of": self.as_of, "latest": max(self.cutoffs), "longest": max(self.windows)}
 		for i, (months, cutoff) in enumerate(zip(self.windows, self.cutoffs, strict=True)):
 			self.params[f"w{i}"] = months
 			self.params[f"cut{i}"] = cutoff
@@ -213,7 +221,9 @@ class Selection:
 		sums = [f"{expr} s{i}" for i, expr in enumerate(sums)]
 		inner = f"select {', '.join(inner_keys + sums)} {body} where {' and '.join(conditions)}"
 		if keys:
-			inner += f" group by {', '.join(columns[k] for k in keys)}"
+			inner += (
+				f" group by {', '.join(_binary(columns[k]) if k in _LINKS else columns[k] for k in keys)}"
+			)
 		outer_keys = [_OUTER[g] for g in self.group_by]
 		query = f"""select {", ".join(outer_keys) or "null"}, {", ".join(f"sum(g.s{i})" for i in range(len(sums)))}
 			from ({inner}) g"""
@@ -265,7 +275,10 @@ class Selection:
 		)
 
 	def _event_conditions(self, d: str, e: str, columns: dict[str, str], company: str) -> list[str]:
+		"""The delivery conditions and the event's: on or after its unit's delivery, within the
+		longest window (what no window counts is left out before the grouping), by the report date."""
 		out = self.delivery_conditions(d, columns)
+		out += [f"{e} >= {d}", f"{e} < date_add({d}, interval %(longest)s month)"]
 		out.append(f"{e} <= %(as_of)s")
 		if self.params["from_date"]:
 			out.append(f"{e} >= %(from_date)s")
