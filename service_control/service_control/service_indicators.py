@@ -201,11 +201,15 @@ class Selection:
 		return [f"sum(case when {d} <= %(cut{i})s then {qty} else 0 end)" for i in range(len(self.windows))]
 
 	def event_sums(self, d: str, e: str, value: str = "1") -> list[str]:
-		"""One sum per window: the unit mature, the event within the window's months."""
+		"""One sum per window: the unit mature, the event within the window's months. Every row
+		already lies on or after its delivery and within the longest window (the ``WHERE`` of
+		``_event_conditions``), so a sum tests only what its window adds to that."""
+		longest = max(self.windows)
 		return [
-			f"sum(case when {d} <= %(cut{i})s and {e} >= {d} "
-			f"and {e} < date_add({d}, interval %(w{i})s month) then {value} else 0 end)"
-			for i in range(len(self.windows))
+			f"sum(case when {d} <= %(cut{i})s"
+			+ ("" if months == longest else f" and {e} < date_add({d}, interval %(w{i})s month)")
+			+ f" then {value} else 0 end)"
+			for i, months in enumerate(self.windows)
 		]
 
 	def run(self, columns: dict[str, str], sums: list[str], body: str, conditions: list[str]) -> list[tuple]:
