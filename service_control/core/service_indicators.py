@@ -161,8 +161,9 @@ def event_region(
 	customer_group: str | None,
 ) -> tuple[str | None, str | None]:
 	"""The territory and customer group an event counts under: its delivery note's, each one
-	else its customer's. A complaint or repair request stores them when saved (the report then
-	reads no delivery note or customer per event), so they stay those of the day it was filed."""
+	else its customer's. A complaint or repair request stores them on each save (the report then
+	reads no delivery note or customer per event): a customer's later move counts from the case's
+	next save."""
 	return note_territory or customer_territory, note_customer_group or customer_group
 
 
