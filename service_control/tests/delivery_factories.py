@@ -10,8 +10,8 @@ from service_control.tests.utils import (
 	get_warehouse,
 	make_customer,
 	make_item,
-	make_price_list,
 	make_user,
+	new_delivery_note,
 )
 
 GROUP = "_Test SC Delivery Group"
@@ -83,27 +83,17 @@ def receive(item_code: str = UNIT, qty: int = 2) -> list[str]:
 
 def draft_delivery(item_code: str = UNIT, serials: list[str] | None = None, customer: str | None = None):
 	serials = serials or receive(item_code)
-	dn = frappe.get_doc(
-		{
-			"doctype": "Delivery Note",
-			"company": TEST_COMPANY,
-			"customer": customer or make_customer(),
-			"currency": "CNY",
-			"conversion_rate": 1,
-			"selling_price_list": make_price_list(),
-			"plc_conversion_rate": 1,
-			"posting_date": getdate(),
-			"items": [
-				{
-					"item_code": item_code,
-					"qty": len(serials),
-					"rate": 1000,
-					"warehouse": get_warehouse(),
-					"use_serial_batch_fields": 1,
-					"serial_no": "\n".join(serials),
-				}
-			],
-		}
+	dn = new_delivery_note(
+		customer or make_customer(),
+		[
+			{
+				"item_code": item_code,
+				"qty": len(serials),
+				"rate": 1000,
+				"use_serial_batch_fields": 1,
+				"serial_no": "\n".join(serials),
+			}
+		],
 	)
 	dn.insert(ignore_permissions=True)
 	return dn

@@ -10,8 +10,8 @@ from service_control.tests.utils import (
 	get_warehouse,
 	make_customer,
 	make_item,
-	make_price_list,
 	make_user,
+	new_delivery_note,
 )
 
 TECH = "sc.tech@example.com"
@@ -90,28 +90,19 @@ def receive_parts(qty: float = 50, warehouse: str | None = None) -> None:
 
 
 def deliver_unit(customer: str, serial_no: str, posting_date=None, rate: float = 1000):
-	dn = frappe.get_doc(
-		{
-			"doctype": "Delivery Note",
-			"company": TEST_COMPANY,
-			"customer": customer,
-			"currency": "CNY",
-			"conversion_rate": 1,
-			"selling_price_list": make_price_list(),
-			"plc_conversion_rate": 1,
-			"set_posting_time": 1,
-			"posting_date": posting_date or getdate(),
-			"items": [
-				{
-					"item_code": UNIT_ITEM,
-					"qty": 1,
-					"rate": rate,
-					"warehouse": get_warehouse(),
-					"use_serial_batch_fields": 1,
-					"serial_no": serial_no,
-				}
-			],
-		}
+	dn = new_delivery_note(
+		customer,
+		[
+			{
+				"item_code": UNIT_ITEM,
+				"qty": 1,
+				"rate": rate,
+				"use_serial_batch_fields": 1,
+				"serial_no": serial_no,
+			}
+		],
+		set_posting_time=1,
+		posting_date=posting_date or getdate(),
 	)
 	dn.insert(ignore_permissions=True)
 	dn.submit()

@@ -212,9 +212,10 @@ def make_price_list(name: str = "_Test SC Selling CNY") -> str:
 	return name
 
 
-def make_delivery_note(customer: str, item_code: str, qty: float = 10, rate: float = 200):
-	make_stock(item_code, qty=qty)
-	dn = frappe.get_doc(
+def new_delivery_note(customer: str, items: list[dict], **fields):
+	"""An unsaved Delivery Note of the test company in CNY on the test price list, dated today
+	unless ``fields`` say otherwise; each of ``items`` from the test warehouse unless it names one."""
+	return frappe.get_doc(
 		{
 			"doctype": "Delivery Note",
 			"company": TEST_COMPANY,
@@ -224,16 +225,15 @@ def make_delivery_note(customer: str, item_code: str, qty: float = 10, rate: flo
 			"selling_price_list": make_price_list(),
 			"plc_conversion_rate": 1,
 			"posting_date": getdate(),
-			"items": [
-				{
-					"item_code": item_code,
-					"qty": qty,
-					"rate": rate,
-					"warehouse": get_warehouse(),
-				}
-			],
+			**fields,
+			"items": [{"warehouse": get_warehouse(), **item} for item in items],
 		}
 	)
+
+
+def make_delivery_note(customer: str, item_code: str, qty: float = 10, rate: float = 200):
+	make_stock(item_code, qty=qty)
+	dn = new_delivery_note(customer, [{"item_code": item_code, "qty": qty, "rate": rate}])
 	dn.insert(ignore_permissions=True)
 	dn.submit()
 	return dn

@@ -8,17 +8,16 @@ from service_control.exceptions import DispositionValidationError
 from service_control.service_control.doctype.return_disposition.return_disposition import approve
 from service_control.service_control.returns import make_return_disposition, make_sales_return
 from service_control.tests.utils import (
-	TEST_COMPANY,
 	TEST_IGNORE,
 	get_warehouse,
 	make_complaint,
 	make_customer,
 	make_delivery_note,
 	make_item,
-	make_price_list,
 	make_sales_invoice,
 	make_stock,
 	make_user,
+	new_delivery_note,
 	set_service_company_defaults,
 )
 
@@ -176,24 +175,8 @@ class TestReturnDisposition(FrappeTestCase):
 		ret = self.make_return()
 		doc = self.approve_and_submit(self.make_disposition(ret, scrap=0, rework=0, restock=3))
 		stores = get_warehouse()
-		sold = frappe.get_doc(
-			{
-				"doctype": "Delivery Note",
-				"company": TEST_COMPANY,
-				"customer": self.customer,
-				"currency": "CNY",
-				"conversion_rate": 1,
-				"selling_price_list": make_price_list(),
-				"plc_conversion_rate": 1,
-				"items": [
-					{
-						"item_code": self.item,
-						"qty": stock_qty(self.item, stores),
-						"rate": 200,
-						"warehouse": stores,
-					}
-				],
-			}
+		sold = new_delivery_note(
+			self.customer, [{"item_code": self.item, "qty": stock_qty(self.item, stores), "rate": 200}]
 		)
 		sold.insert()
 		sold.submit()
